@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 namespace edgeloop {
@@ -26,4 +27,9 @@ constexpr bool all_finite(const Range& values) noexcept {
   return true;
 }
 
+}  // namespace edgeloop
+
+namespace edgeloop {
+/// Class labels of classifiers: 0 .. Classes-1.
+using class_label = std::uint16_t;
 }  // namespace edgeloop
