@@ -1,3 +1,4 @@
+#include <iterator>  // support/test.hpp uses std::size/begin/end (not included there)
 #include <limits>
 
 #include "edgeloop/eval/early_stopping.hpp"

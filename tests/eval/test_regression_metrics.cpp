@@ -14,7 +14,7 @@ using edgeloop::test::close;
 namespace {
 
 #if defined(EDGELOOP_TARGET_TEST)
-constexpr std::size_t stream_length = 150;
+constexpr std::size_t stream_length = 100;
 #else
 constexpr std::size_t stream_length = 1000;
 #endif
@@ -50,26 +50,28 @@ void make_stream(std::array<T, stream_length>& y, std::array<T, stream_length>& 
   }
 }
 
+// One shared pair of buffers (board RAM is small).
+std::array<double, stream_length> g_y{}, g_yhat{};
+
 }  // namespace
 
 TEST_CASE("regression_metrics match a two-pass long-double computation", "[eval][regression_metrics]") {
-  static std::array<double, stream_length> y{}, yhat{};
-  make_stream(y, yhat, 21);
+  make_stream(g_y, g_yhat, 21);
   regression_metrics<double> m;
   regression_metrics<float> mf;
   std::size_t mismatches = 0;
   for (std::size_t i = 0; i < stream_length; ++i) {
-    REQUIRE(m.update(y[i], yhat[i]) == status::ok);
-    REQUIRE(mf.update(static_cast<float>(y[i]), static_cast<float>(yhat[i])) == status::ok);
+    REQUIRE(m.update(g_y[i], g_yhat[i]) == status::ok);
+    REQUIRE(mf.update(static_cast<float>(g_y[i]), static_cast<float>(g_yhat[i])) == status::ok);
     if (i < 1) continue;
-    const two_pass ref = reference(y.data(), yhat.data(), 0, i + 1);
+    const two_pass ref = reference(g_y.data(), g_yhat.data(), 0, i + 1);
     if (!close(m.mae(), ref.mae, 1e-12L) || !close(m.mse(), ref.mse, 1e-12L) ||
         !close(m.rmse(), std::sqrt(ref.mse), 1e-12L) || !close(m.r2(), ref.r2, 1e-9L, 1e-12L))
       ++mismatches;
   }
   CHECK(mismatches == 0);
   CHECK(m.samples() == stream_length);
-  const two_pass ref = reference(y.data(), yhat.data(), 0, stream_length);
+  const two_pass ref = reference(g_y.data(), g_yhat.data(), 0, stream_length);
   CHECK(ref.r2 > 0.2L);  // the predictions carry signal: R^2 is not trivially 0 or 1
   // float: the errors are computed from float inputs (y - yhat in float loses ~1e-4 at 1000).
   CHECK(close(mf.mae(), ref.mae, 2e-3L));
@@ -113,14 +115,13 @@ TEST_CASE("regression_metrics reject non-finite input and stay unchanged", "[eva
 
 template <std::size_t Window>
 static void check_windowed_regression(std::uint64_t seed) {
-  static std::array<double, stream_length> y{}, yhat{};
-  make_stream(y, yhat, seed);
+  make_stream(g_y, g_yhat, seed);
   windowed_regression_metrics<double, Window> w;
   std::size_t mismatches = 0;
   for (std::size_t i = 0; i < stream_length; ++i) {
-    REQUIRE(w.update(y[i], yhat[i]) == status::ok);
+    REQUIRE(w.update(g_y[i], g_yhat[i]) == status::ok);
     const std::size_t first = i + 1 > Window ? i + 1 - Window : 0;
-    const two_pass ref = reference(y.data(), yhat.data(), first, i + 1);
+    const two_pass ref = reference(g_y.data(), g_yhat.data(), first, i + 1);
     if (w.samples() != i + 1 - first || !close(w.mae(), ref.mae, 1e-9L, 1e-12L) ||
         !close(w.mse(), ref.mse, 1e-9L, 1e-12L) || !close(w.rmse(), std::sqrt(ref.mse), 1e-9L, 1e-12L) ||
         !close(w.r2(), ref.r2, 1e-7L, 1e-9L))

@@ -14,7 +14,7 @@ using edgeloop::test::close;
 namespace {
 
 #if defined(EDGELOOP_TARGET_TEST)
-constexpr std::size_t sample_count = 120;
+constexpr std::size_t sample_count = 64;
 #else
 constexpr std::size_t sample_count = 700;
 #endif
@@ -47,27 +47,29 @@ void make_scores(std::array<scored_label<double>, sample_count>& s, std::uint64_
   }
 }
 
+// Shared buffers (board RAM is small).
+std::array<scored_label<double>, sample_count> g_scores{}, g_copy{};
+
 }  // namespace
 
 TEST_CASE("roc_auc equals O(n^2) pair counting, ties counted 1/2", "[eval][roc_auc]") {
-  static std::array<scored_label<double>, sample_count> s{}, copy{};
   const double grids[] = {0.0, 0.01, 0.1, 0.5};
   std::uint64_t seed = 40;
   for (const double grid : grids) {
-    make_scores(s, ++seed, grid);
-    const long double expected = pair_counting_auc(s.data(), s.size());
-    copy = s;
+    make_scores(g_scores, ++seed, grid);
+    const long double expected = pair_counting_auc(g_scores.data(), g_scores.size());
+    g_copy = g_scores;
     double auc = -1;
-    REQUIRE(roc_auc(std::span<scored_label<double>>(copy), auc) == status::ok);
+    REQUIRE(roc_auc(std::span<scored_label<double>>(g_copy), auc) == status::ok);
     CHECK(close(auc, expected, 1e-14L));
     bool sorted = true;
-    for (std::size_t i = 1; i < copy.size(); ++i) sorted = sorted && copy[i - 1].score <= copy[i].score;
+    for (std::size_t i = 1; i < g_copy.size(); ++i) sorted = sorted && g_copy[i - 1].score <= g_copy[i].score;
     CHECK(sorted);
     // Sorting permuted the samples: same number of positives.
     std::size_t p0 = 0, p1 = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      p0 += s[i].positive ? 1u : 0u;
-      p1 += copy[i].positive ? 1u : 0u;
+    for (std::size_t i = 0; i < g_scores.size(); ++i) {
+      p0 += g_scores[i].positive ? 1u : 0u;
+      p1 += g_copy[i].positive ? 1u : 0u;
     }
     CHECK(p0 == p1);
   }
@@ -98,15 +100,14 @@ TEST_CASE("roc_auc rejects non-finite scores and one-class buffers without touch
 }
 
 TEST_CASE("binned_roc_auc stays within its stated error bound of the exact AUC", "[eval][binned_roc_auc]") {
-  static std::array<scored_label<double>, sample_count> s{};
   const double grids[] = {0.0, 0.05};
   std::uint64_t seed = 50;
   for (const double grid : grids) {
-    make_scores(s, ++seed, grid);
-    const long double exact = pair_counting_auc(s.data(), s.size());
+    make_scores(g_scores, ++seed, grid);
+    const long double exact = pair_counting_auc(g_scores.data(), g_scores.size());
     binned_roc_auc<16, double> b16({0.0, 1.25});
     binned_roc_auc<256, double> b256({0.0, 1.25});
-    for (const auto& v : s) {
+    for (const auto& v : g_scores) {
       REQUIRE(b16.update(v.positive, v.score) == status::ok);
       REQUIRE(b256.update(v.positive, v.score) == status::ok);
     }

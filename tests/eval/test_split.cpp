@@ -14,7 +14,7 @@ namespace {
 // Every value 0..n-1 appears exactly once in a[0..n).
 template <class T>
 bool is_permutation_of_iota(const T* a, std::size_t n) {
-  static std::array<std::uint8_t, 512> seen{};
+  static std::array<std::uint8_t, 256> seen{};
   if (n > seen.size()) return false;
   for (std::size_t i = 0; i < n; ++i) seen[i] = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -74,7 +74,7 @@ TEST_CASE("shuffled_split: a permutation, deterministic for a seed, sizes right"
   CHECK(d[0] == 9);
   CHECK(edgeloop::test::same_bytes(ra.state(), rng_before));
   // Index too narrow for the size.
-  std::array<std::uint8_t, 300> e{};
+  static std::array<std::uint8_t, 300> e{};
   CHECK(shuffled_indices(std::span<std::uint8_t>(e), ra) == status::invalid_argument);
   std::array<std::uint8_t, 256> f{};
   CHECK(shuffled_indices(std::span<std::uint8_t>(f), ra) == status::ok);

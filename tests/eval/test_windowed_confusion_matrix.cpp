@@ -17,6 +17,9 @@ constexpr std::size_t stream_length = 120;
 constexpr std::size_t stream_length = 600;
 #endif
 
+// Shared stream buffers (board RAM is small).
+std::array<class_label, stream_length> g_truth{}, g_pred{};
+
 struct reference {
   long double accuracy, kappa, kappa_m, kappa_t, macro_f1;
 };
@@ -61,17 +64,16 @@ reference recompute(const class_label* truth, const class_label* pred, std::size
 
 template <std::size_t Window>
 void check_window_against_recomputation(std::uint64_t seed) {
-  static std::array<class_label, stream_length> truth{}, pred{};
   rng r(seed);
   windowed_confusion_matrix<classes, Window, double> w;
   std::size_t mismatches = 0;
   for (std::size_t i = 0; i < stream_length; ++i) {
     // Sticky truth (repeats often, so kappa_t is informative) and a 70%-accurate predictor.
-    truth[i] = (i > 0 && r.bernoulli(0.6)) ? truth[i - 1] : static_cast<class_label>(r.uniform_int(classes));
-    pred[i] = r.bernoulli(0.7) ? truth[i] : static_cast<class_label>(r.uniform_int(classes));
-    REQUIRE(w.update(truth[i], pred[i]) == status::ok);
+    g_truth[i] = (i > 0 && r.bernoulli(0.6)) ? g_truth[i - 1] : static_cast<class_label>(r.uniform_int(classes));
+    g_pred[i] = r.bernoulli(0.7) ? g_truth[i] : static_cast<class_label>(r.uniform_int(classes));
+    REQUIRE(w.update(g_truth[i], g_pred[i]) == status::ok);
     const std::size_t first = i + 1 > Window ? i + 1 - Window : 0;
-    const reference ref = recompute(truth.data(), pred.data(), first, i + 1);
+    const reference ref = recompute(g_truth.data(), g_pred.data(), first, i + 1);
     const bool ok = w.samples() == i + 1 - first && close(w.accuracy(), ref.accuracy, 1e-12L, 1e-12L) &&
                     close(w.kappa(), ref.kappa, 1e-9L, 1e-12L) && close(w.kappa_m(), ref.kappa_m, 1e-9L, 1e-12L) &&
                     close(w.kappa_t(), ref.kappa_t, 1e-9L, 1e-12L) && close(w.macro_f1(), ref.macro_f1, 1e-12L, 1e-12L);
