@@ -35,10 +35,10 @@ void naive_dft(const std::array<S, N>& x, std::array<long double, N / 2 + 1>& re
 /// bound), plus magnitude() and power() bin by bin against the same reference.
 template <class S, std::size_t N>
 bool matches_dft(const std::array<S, N>& x) {
-  static rfft<S, N> fft;
-  static typename rfft<S, N>::spectrum_type out;
-  static std::array<long double, N / 2 + 1> re, im;
-  static typename rfft<S, N>::real_spectrum_type mag, pow2;
+  const rfft<S, N> fft;  // locals (stack), so boards do not keep one static set per size
+  typename rfft<S, N>::spectrum_type out;
+  std::array<long double, N / 2 + 1> re, im;
+  typename rfft<S, N>::real_spectrum_type mag, pow2;
   fft.transform(x, out);
   naive_dft(x, re, im);
   long double err2 = 0, norm2 = 0;
@@ -66,7 +66,7 @@ bool matches_dft(const std::array<S, N>& x) {
 
 template <class S, std::size_t N>
 bool random_and_tones_match(std::uint64_t seed) {
-  static std::array<S, N> x;
+  std::array<S, N> x;
   rng r(seed);
   bool ok = true;
   for (int trial = 0; trial < 3; ++trial) {

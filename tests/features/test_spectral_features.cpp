@@ -27,6 +27,13 @@ spectral::params make_params(bool hann) {
   return p;
 }
 
+/// One static object for all cases (a 16 KB board cannot hold one per case).
+spectral& shared(const spectral::params& p) {
+  static spectral s;
+  s = spectral(p);
+  return s;
+}
+
 double tone(double amplitude, double bin, std::size_t t, double phase = 0.0) {
   return amplitude * std::sin(2.0 * 3.141592653589793 * bin * static_cast<double>(t) / n + phase);
 }
@@ -35,13 +42,16 @@ double tone(double amplitude, double bin, std::size_t t, double phase = 0.0) {
 
 TEST_CASE("spectral band energies satisfy Parseval and match a naive DFT",
           "[features][spectral_features]") {
-  static spectral sf(make_params(false));
-  static std::array<double, 3 * n + 5> stream;
+  spectral& sf = shared(make_params(false));
+  std::array<double, n> w{};  // the last n samples pushed: the current window
   rng r(21);
-  for (auto& v : stream) v = 0.7 + r.normal<double>();
-  for (double v : stream) REQUIRE(sf.push(v) == status::ok);
+  for (std::size_t t = 0; t < 3 * n + 5; ++t) {
+    const double v = 0.7 + r.normal<double>();
+    REQUIRE(sf.push(v) == status::ok);
+    for (std::size_t i = 1; i < n; ++i) w[i - 1] = w[i];
+    w[n - 1] = v;
+  }
   REQUIRE(sf.ready());
-  const double* w = stream.data() + stream.size() - n;  // the current window
 
   // Mean square of the window, directly (time domain).
   long double mean_square = 0;
@@ -77,8 +87,7 @@ TEST_CASE("spectral band energies satisfy Parseval and match a naive DFT",
 
 TEST_CASE("dominant frequency and centroid of tones", "[features][spectral_features]") {
   for (bool hann : {false, true}) {
-    static spectral sf(make_params(hann));
-    sf = spectral(make_params(hann));
+    spectral& sf = shared(make_params(hann));
     // A sine at bin 5 (78.125 Hz) on a DC offset: DC is excluded from the dominant bin
     // (without Hann) or removed with the mean (with Hann).
     for (std::size_t t = 0; t < n + 9; ++t) REQUIRE(sf.push(3.0 + tone(1.0, 5.0, t, 0.4)) == status::ok);
@@ -96,8 +105,7 @@ TEST_CASE("dominant frequency and centroid of tones", "[features][spectral_featu
     CHECK(g[spectral::dominant_index] == 9.0 * fs / n);
   }
   // Two tones without a window: centroid = (a^2 f1 + b^2 f2) / (a^2 + b^2).
-  static spectral plain(make_params(false));
-  plain.reset();
+  spectral& plain = shared(make_params(false));
   for (std::size_t t = 0; t < n; ++t) REQUIRE(plain.push(tone(1.0, 3.0, t) + tone(3.0, 20.0, t, 0.2)) == status::ok);
   const auto h = plain.features();
   const double expected = (1.0 * 3.0 + 9.0 * 20.0) / 10.0 * fs / n;
@@ -114,8 +122,7 @@ TEST_CASE("spectral bands with given edges", "[features][spectral_features]") {
   spectral::params p = make_params(false);
   p.band_edges_hz = {50.0, 100.0, 200.0, 300.0, 400.0};
   REQUIRE(spectral::validate(p) == status::ok);
-  static spectral sf(p);
-  sf = spectral(p);
+  spectral& sf = shared(p);
   CHECK(sf.band_of_bin(3) == 4);   // 46.875 Hz: below the first edge, no band
   CHECK(sf.band_of_bin(4) == 0);   // 62.5 Hz
   CHECK(sf.band_of_bin(7) == 1);   // 109.375 Hz

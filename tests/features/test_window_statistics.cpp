@@ -76,9 +76,8 @@ reference_stats recompute(const S* w, std::size_t n) {
 /// Returns the number of steps at which some feature was out of tolerance.
 template <class S, std::size_t W, class Next>
 std::size_t stream_mismatches(std::size_t length, Next next, long double tol) {
-  static window_statistics<S, W> stats;
-  static std::array<S, W> window;
-  stats.reset();
+  window_statistics<S, W> stats;  // locals: each instantiation would otherwise keep its own static RAM
+  std::array<S, W> window{};
   std::size_t n = 0, bad = 0;
   for (std::size_t step = 0; step < length; ++step) {
     const S x = next(step);
