@@ -1,0 +1,367 @@
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "edgeloop/core/rng.hpp"
+#include "edgeloop/tree/hoeffding_tree.hpp"
+#include "support/test.hpp"
+
+using namespace edgeloop;
+using edgeloop::test::close;
+using edgeloop::test::same_bytes;
+
+namespace {
+
+// Textbook entropy (bits) and Gini of a distribution, in long double.
+long double entropy_ld(std::initializer_list<long double> d) {
+  long double sum = 0, h = 0;
+  for (long double v : d) sum += v;
+  for (long double v : d)
+    if (v > 0) h -= (v / sum) * std::log2(v / sum);
+  return h;
+}
+long double gini_ld(std::initializer_list<long double> d) {
+  long double sum = 0, g = 1;
+  for (long double v : d) sum += v;
+  for (long double v : d) g -= (v / sum) * (v / sum);
+  return g;
+}
+
+// Draws x uniform in [0, 1)^N.
+template <std::size_t N>
+std::array<float, N> uniform_point(rng& r) {
+  std::array<float, N> x{};
+  for (auto& v : x) v = r.uniform<float>();
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("Hoeffding bound equals its closed form", "[tree][hoeffding]") {
+  // R = 1 (two classes, information gain), delta = 1e-7, n = 200.
+  const long double expected = std::sqrt(std::log(1e7L) / 400.0L);
+  CHECK(close(hoeffding_bound(1.0, 1e-7, 200.0), expected, 1e-12L));
+  CHECK(close(hoeffding_bound(1.0f, 1e-7f, 200.0f), 0.2007372L, 1e-5L));
+  // R = log2(3) for three classes, delta = 0.01, n = 1000.
+  const long double r3 = std::log2(3.0L);
+  CHECK(close(hoeffding_bound(static_cast<double>(r3), 0.01, 1000.0),
+              std::sqrt(r3 * r3 * std::log(100.0L) / 2000.0L), 1e-12L));
+  CHECK(close(info_gain_criterion::range<double>(2), 1.0L, 1e-15L));
+  CHECK(close(info_gain_criterion::range<double>(3), r3, 1e-15L));
+  CHECK(close(info_gain_criterion::range<double>(8), 3.0L, 1e-15L));
+  CHECK(gini_criterion::range<double>(5) == 1.0);
+}
+
+TEST_CASE("information gain and Gini of a hand-made split match the textbook formulas", "[tree][hoeffding]") {
+  const std::array<double, 2> pre{6, 4};
+  const std::array<double, 4> post{5, 1, 1, 3};  // left {5, 1}, right {1, 3}
+  const long double ig = entropy_ld({6, 4}) - 0.6L * entropy_ld({5, 1}) - 0.4L * entropy_ld({1, 3});
+  CHECK(close(info_gain_criterion::merit<double>(pre, post, 0.01), ig, 1e-12L));
+  const long double gini = 1.0L - (0.6L * gini_ld({5, 1}) + 0.4L * gini_ld({1, 3}));
+  CHECK(close(gini_criterion::merit<double>(pre, post, 0.01), gini, 1e-12L));
+
+  // Three classes, three branches.
+  const std::array<double, 3> pre3{10, 7, 3};
+  const std::array<double, 9> post3{8, 1, 0, 2, 5, 1, 0, 1, 2};
+  const long double ig3 = entropy_ld({10, 7, 3}) - (9.0L / 20) * entropy_ld({8, 1, 0}) -
+                          (8.0L / 20) * entropy_ld({2, 5, 1}) - (3.0L / 20) * entropy_ld({0, 1, 2});
+  CHECK(close(info_gain_criterion::merit<double>(pre3, post3, 0.01), ig3, 1e-12L));
+  const long double g3 = 1.0L - ((9.0L / 20) * gini_ld({8, 1, 0}) + (8.0L / 20) * gini_ld({2, 5, 1}) +
+                                 (3.0L / 20) * gini_ld({0, 1, 2}));
+  CHECK(close(gini_criterion::merit<double>(pre3, post3, 0.01), g3, 1e-12L));
+
+  // A split that leaves less than 1% of the weight in one branch is never chosen.
+  const std::array<double, 4> lopsided{600, 400, 0.5, 0.5};
+  CHECK(info_gain_criterion::merit<double>(pre, lopsided, 0.01) == -std::numeric_limits<double>::infinity());
+  CHECK(gini_criterion::merit<double>(pre, lopsided, 0.01) == -std::numeric_limits<double>::infinity());
+  // A perfect split of a balanced distribution gains one bit.
+  const std::array<double, 2> even{5, 5};
+  const std::array<double, 4> perfect{5, 0, 0, 5};
+  CHECK(close(info_gain_criterion::merit<double>(even, perfect, 0.01), 1.0L, 1e-12L));
+}
+
+TEST_CASE("naive Bayes leaf posterior matches a hand computation", "[tree][hoeffding]") {
+  using tree = hoeffding_tree<double, 2, 2, 3>;
+  tree::params p;
+  p.leaf = leaf_prediction::naive_bayes;
+  static tree t(p);
+  const double xs[6][2] = {{1.0, 5.0}, {2.0, 4.0}, {1.5, 6.5}, {4.0, 1.0}, {5.0, 2.5}, {6.5, 0.5}};
+  const class_label ys[6] = {0, 0, 0, 1, 1, 1};
+  // a third class-1 sample makes the priors unequal
+  for (int i = 0; i < 6; ++i) REQUIRE(t.partial_fit({xs[i][0], xs[i][1]}, ys[i]) == status::ok);
+  REQUIRE(t.partial_fit({5.5, 1.5}, 1) == status::ok);
+  REQUIRE(t.node_count() == 1);
+
+  // Hand computation: priors 3/7 and 4/7, per class mean and sample variance (n - 1).
+  const long double c0[2][3] = {{1.0L, 2.0L, 1.5L}, {5.0L, 4.0L, 6.5L}};
+  const long double c1[2][4] = {{4.0L, 5.0L, 6.5L, 5.5L}, {1.0L, 2.5L, 0.5L, 1.5L}};
+  const long double pi = 3.14159265358979323846264338327950288L;
+  auto density = [&](const long double* v, int n, long double x) {
+    long double m = 0, s = 0;
+    for (int i = 0; i < n; ++i) m += v[i];
+    m /= n;
+    for (int i = 0; i < n; ++i) s += (v[i] - m) * (v[i] - m);
+    const long double var = s / (n - 1);
+    return std::exp(-(x - m) * (x - m) / (2 * var)) / std::sqrt(2 * pi * var);
+  };
+  const std::array<double, 2> q{3.0, 3.5};
+  const long double l0 = 3.0L / 7 * density(c0[0], 3, 3.0L) * density(c0[1], 3, 3.5L);
+  const long double l1 = 4.0L / 7 * density(c1[0], 4, 3.0L) * density(c1[1], 4, 3.5L);
+  const auto proba = t.predict_proba(q);
+  CHECK(close(proba[0], l0 / (l0 + l1), 1e-9L));
+  CHECK(close(proba[1], l1 / (l0 + l1), 1e-9L));
+  CHECK(t.predict(q) == (l0 > l1 ? 0 : 1));
+
+  // Majority class: the class frequencies.
+  tree::params pm;
+  pm.leaf = leaf_prediction::majority_class;
+  static tree m(pm);
+  for (int i = 0; i < 6; ++i) REQUIRE(m.partial_fit({xs[i][0], xs[i][1]}, ys[i]) == status::ok);
+  REQUIRE(m.partial_fit({5.5, 1.5}, 1) == status::ok);
+  const auto pmc = m.predict_proba(q);
+  CHECK(close(pmc[0], 3.0L / 7, 1e-12L));
+  CHECK(close(pmc[1], 4.0L / 7, 1e-12L));
+  CHECK(m.predict({1.0, 5.0}) == 1);  // the majority, whatever x is
+}
+
+TEST_CASE("a threshold concept y = x0 > 0.3 is learned and the root splits near 0.3", "[tree][hoeffding]") {
+  using tree = hoeffding_tree<float, 3, 2, 31>;
+  static tree t;
+  rng r(7);
+  for (int i = 0; i < 3000; ++i) {
+    const auto x = uniform_point<3>(r);
+    REQUIRE(t.partial_fit(x, x[0] > 0.3f ? 1 : 0) == status::ok);
+  }
+  REQUIRE(t.node_count() >= 3);
+  const auto& root = t.node_at(0);
+  CHECK(root.kind == split_kind::numeric);
+  CHECK(root.feature == 0);
+  CHECK(root.threshold > 0.2f);
+  CHECK(root.threshold < 0.4f);
+  int correct = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const auto x = uniform_point<3>(r);
+    correct += t.predict(x) == (x[0] > 0.3f ? 1 : 0) ? 1 : 0;
+  }
+  CHECK(correct >= 980);
+}
+
+TEST_CASE("Gini and histogram policies learn the threshold concept too", "[tree][hoeffding]") {
+  using gini_tree = hoeffding_tree<float, 3, 2, 31, 16, gini_criterion>;
+  using hist_tree = hoeffding_tree<float, 3, 2, 15, 8, info_gain_criterion, histogram_splitter<8, 10>>;
+  static gini_tree g;
+  static hist_tree h;
+  rng r(11);
+  for (int i = 0; i < 3000; ++i) {
+    const auto x = uniform_point<3>(r);
+    const class_label y = x[0] > 0.3f ? 1 : 0;
+    REQUIRE(g.partial_fit(x, y) == status::ok);
+    REQUIRE(h.partial_fit(x, y) == status::ok);
+  }
+  CHECK(g.node_at(0).feature == 0);
+  CHECK(h.node_at(0).feature == 0);
+  int cg = 0, ch = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const auto x = uniform_point<3>(r);
+    const class_label y = x[0] > 0.3f ? 1 : 0;
+    cg += g.predict(x) == y ? 1 : 0;
+    ch += h.predict(x) == y ? 1 : 0;
+  }
+  CHECK(cg >= 970);
+  CHECK(ch >= 970);
+}
+
+TEST_CASE("nominal attributes split multiway or binary on the right value", "[tree][hoeffding]") {
+  using tree = hoeffding_tree<float, 2, 2, 9, 5, info_gain_criterion, gaussian_splitter<>, 4>;
+  tree::params p;
+  p.nominal_cardinality = {4, 0};
+  static tree multi(p);
+  p.nominal = nominal_split::binary;
+  static tree binary(p);
+  rng r(3);
+  for (int i = 0; i < 1000; ++i) {
+    const std::array<float, 2> x{static_cast<float>(r.uniform_int(4)), r.uniform<float>()};
+    const class_label y = x[0] == 2.0f ? 1 : 0;
+    REQUIRE(multi.partial_fit(x, y) == status::ok);
+    REQUIRE(binary.partial_fit(x, y) == status::ok);
+  }
+  CHECK(multi.node_at(0).kind == split_kind::nominal_multiway);
+  CHECK(multi.node_at(0).branches == 4);
+  CHECK(binary.node_at(0).kind == split_kind::nominal_binary);
+  CHECK(binary.node_at(0).threshold == 2.0f);
+  for (float v = 0; v < 4; v += 1) {
+    CHECK(multi.predict({v, 0.5f}) == (v == 2.0f ? 1 : 0));
+    CHECK(binary.predict({v, 0.5f}) == (v == 2.0f ? 1 : 0));
+  }
+  // A nominal value outside 0..k-1 is bad data.
+  const auto before = multi.state();
+  CHECK(multi.partial_fit({4.0f, 0.5f}, 0) == status::invalid_argument);
+  CHECK(multi.partial_fit({1.5f, 0.5f}, 0) == status::invalid_argument);
+  CHECK(same_bytes(before, multi.state()));
+}
+
+TEST_CASE("with a tiny node pool the tree freezes, keeps predicting and keeps learning", "[tree][hoeffding]") {
+  // Diagonal concept: one split cannot express it; the leaves' naive Bayes can.
+  using tree = hoeffding_tree<float, 2, 2, 3>;
+  static tree t;
+  rng r(5);
+  auto concept_of = [](const std::array<float, 2>& x) -> class_label { return x[0] + x[1] > 1.0f ? 1 : 0; };
+  int n = 0;
+  while (!t.full() && n < 5000) {
+    const auto x = uniform_point<2>(r);
+    REQUIRE(t.partial_fit(x, concept_of(x)) == status::ok);
+    ++n;
+  }
+  REQUIRE(t.full());
+  CHECK(t.node_count() == 3);
+  CHECK(t.leaf_count() == 2);
+  auto accuracy = [&](std::uint64_t seed) {
+    rng q(seed);
+    int c = 0;
+    for (int i = 0; i < 500; ++i) {
+      const auto x = uniform_point<2>(q);
+      c += t.predict(x) == concept_of(x) ? 1 : 0;
+    }
+    return c;
+  };
+  const int at_freeze = accuracy(99);
+  const std::array<float, 2> probe{0.2f, 0.2f};
+  const std::size_t leaf = t.leaf_index(probe);
+  const float count_before = t.node_at(leaf).counts[0];
+  for (int i = 0; i < 3000; ++i) {
+    const auto x = uniform_point<2>(r);
+    REQUIRE(t.partial_fit(x, concept_of(x)) == status::ok);
+  }
+  CHECK(t.node_count() == 3);
+  CHECK(t.full());
+  CHECK(t.node_at(leaf).counts[0] > count_before);
+  const int later = accuracy(99);
+  CHECK(later > at_freeze);
+  CHECK(later >= 450);
+  CHECK(tree::memory_bytes == sizeof(tree));
+}
+
+TEST_CASE("leaf-statistics pool: deactivation keeps the most promising leaf, stop_growing refuses", "[tree][hoeffding]") {
+  using tree = hoeffding_tree<float, 2, 2, 7, 1>;
+  static tree deact;
+  tree::params p;
+  p.when_full = pool_policy::stop_growing;
+  static tree stop(p);
+  CHECK(stop.full());  // one slot, used by the root: a binary split is impossible
+  CHECK_FALSE(deact.full());
+  rng r(9);
+  for (int i = 0; i < 4000; ++i) {
+    const auto x = uniform_point<2>(r);
+    const class_label y = (x[0] > 0.5f) != (x[1] > 0.5f) ? 1 : 0;  // xor: both halves impure
+    REQUIRE(deact.partial_fit(x, y) == status::ok);
+    REQUIRE(stop.partial_fit(x, y) == status::ok);
+  }
+  CHECK(stop.node_count() == 1);
+  CHECK(stop.samples_seen() == 4000);
+  REQUIRE(deact.node_count() >= 3);
+  CHECK(deact.active_leaf_count() == 1);
+  // The active leaf is among the leaves of highest promise (seen weight - majority weight).
+  float best_promise = -1, active_promise = -1;
+  for (std::size_t i = 0; i < deact.node_count(); ++i) {
+    const auto& nd = deact.node_at(i);
+    if (nd.kind != split_kind::leaf) continue;
+    const float pr = nd.counts[0] + nd.counts[1] - (nd.counts[0] > nd.counts[1] ? nd.counts[0] : nd.counts[1]);
+    if (pr > best_promise) best_promise = pr;
+    if (nd.slot != tree::no_slot) active_promise = pr;
+  }
+  CHECK(active_promise >= 0);
+  // promise is measured at the last rebalance; leaves have learned since, allow slack
+  CHECK(active_promise >= 0.5f * best_promise);
+}
+
+TEST_CASE("bad input leaves the tree byte-identical", "[tree][hoeffding]") {
+  using tree = hoeffding_tree<float, 3, 2, 7>;
+  static tree t;
+  rng r(1);
+  for (int i = 0; i < 500; ++i) {
+    const auto x = uniform_point<3>(r);
+    REQUIRE(t.partial_fit(x, x[1] > 0.5f ? 1 : 0) == status::ok);
+  }
+  static tree::state_type before;
+  before = t.state();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  CHECK(t.partial_fit({0.1f, nan, 0.2f}, 0) == status::non_finite_input);
+  CHECK(t.partial_fit({inf, 0.5f, 0.2f}, 1) == status::non_finite_input);
+  CHECK(t.partial_fit({0.1f, 0.5f, 0.2f}, 2) == status::label_out_of_range);
+  CHECK(same_bytes(before, t.state()));
+  CHECK(t.predict({0.1f, nan, 0.2f}) < 2);  // predict cannot fail
+}
+
+TEST_CASE("state round trip gives identical predictions and identical further learning", "[tree][hoeffding]") {
+  using tree = hoeffding_tree<float, 2, 2, 15>;
+  static tree a, b;
+  rng r(21);
+  for (int i = 0; i < 1500; ++i) {
+    const auto x = uniform_point<2>(r);
+    REQUIRE(a.partial_fit(x, x[0] + 0.3f * x[1] > 0.7f ? 1 : 0) == status::ok);
+  }
+  REQUIRE(a.node_count() >= 3);
+  static tree::state_type s;
+  s = a.state();
+  REQUIRE(b.restore(s) == status::ok);
+  for (int i = 0; i < 200; ++i) {
+    const auto x = uniform_point<2>(r);
+    CHECK(a.predict(x) == b.predict(x));
+    const auto pa = a.predict_proba(x), pb = b.predict_proba(x);
+    CHECK(pa[0] == pb[0]);
+    CHECK(pa[1] == pb[1]);
+    const class_label y = x[0] + 0.3f * x[1] > 0.7f ? 1 : 0;
+    REQUIRE(a.partial_fit(x, y) == status::ok);
+    REQUIRE(b.partial_fit(x, y) == status::ok);
+  }
+  s = a.state();
+  static tree::state_type sb;
+  sb = b.state();
+  CHECK(same_bytes(s, sb));
+
+  // restore validates: wrong magic, broken structure -> invalid_state, nothing changed.
+  s.magic ^= 1u;
+  CHECK(b.restore(s) == status::invalid_state);
+  s = a.state();
+  s.nodes[0].first_child = 0;
+  CHECK(b.restore(s) == status::invalid_state);
+  s = a.state();
+  s.parameters.grace_period = 0;
+  CHECK(b.restore(s) == status::invalid_state);
+  sb = b.state();
+  CHECK(same_bytes(sb, a.state()));
+
+  a.reset();
+  CHECK(a.node_count() == 1);
+  CHECK(a.samples_seen() == 0);
+  CHECK(a.predict({0.5f, 0.5f}) == 0);
+}
+
+TEST_CASE("params are validated", "[tree][hoeffding]") {
+  using tree = hoeffding_tree<float, 2, 2, 7, 4, info_gain_criterion, gaussian_splitter<>, 3>;
+  tree::params p;
+  CHECK(tree::validate(p) == status::ok);
+  p.split_confidence = 0;
+  CHECK(tree::validate(p) == status::invalid_argument);
+  p = {};
+  p.grace_period = 0;
+  CHECK(tree::validate(p) == status::invalid_argument);
+  p = {};
+  p.nominal_cardinality = {4, 0};  // above MaxNominalValues
+  CHECK(tree::validate(p) == status::invalid_argument);
+  p.nominal_cardinality = {3, 2};
+  CHECK(tree::validate(p) == status::ok);
+  p.tie_threshold = -1;
+  CHECK(tree::validate(p) == status::invalid_argument);
+}
+
+TEST_CASE("a small instantiation is small", "[tree][hoeffding]") {
+  // 8 features, 2 classes, 15 nodes, 8 leaf slots: fits a 16 KB board with room to spare.
+  using tree = hoeffding_tree<float, 8, 2, 15>;
+  STATIC_REQUIRE(tree::memory_bytes < 4096);
+  STATIC_REQUIRE(sizeof(tree::node) == 20);
+  STATIC_REQUIRE(online_learner<tree>);
+  STATIC_REQUIRE(persistable<tree>);
+}
