@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "../core/assert.hpp"
 #include "../core/numeric.hpp"
 #include "../core/status.hpp"
 #include "metric.hpp"
@@ -61,12 +62,19 @@ class confusion_matrix {
   // ---- counts ----
   constexpr Count samples() const noexcept { return samples_; }
   constexpr Count count(class_label y_true, class_label y_pred) const noexcept {
+    EDGELOOP_ASSERT(y_true < Classes && y_pred < Classes, "confusion_matrix: label out of range");
     return counts_[std::size_t{y_true} * Classes + y_pred];
   }
   /// Samples whose true label is c (row sum).
-  constexpr Count true_count(class_label c) const noexcept { return row_[c]; }
+  constexpr Count true_count(class_label c) const noexcept {
+    EDGELOOP_ASSERT(c < Classes, "confusion_matrix: label out of range");
+    return row_[c];
+  }
   /// Samples predicted as c (column sum).
-  constexpr Count predicted_count(class_label c) const noexcept { return col_[c]; }
+  constexpr Count predicted_count(class_label c) const noexcept {
+    EDGELOOP_ASSERT(c < Classes, "confusion_matrix: label out of range");
+    return col_[c];
+  }
   /// Trace: correctly classified samples.
   constexpr Count correct() const noexcept { return correct_; }
   /// Samples on which the no-change classifier (previous true label) was right.
@@ -97,11 +105,12 @@ class confusion_matrix {
   constexpr Real kappa_t() const noexcept { return kappa_against(ratio(no_change_correct_, samples_)); }
 
   /// Precision of class c: tp / (tp + fp).
-  constexpr Real precision(class_label c) const noexcept { return ratio(count(c, c), col_[c]); }
+  constexpr Real precision(class_label c) const noexcept { return ratio(count(c, c), predicted_count(c)); }
   /// Recall of class c: tp / (tp + fn).
-  constexpr Real recall(class_label c) const noexcept { return ratio(count(c, c), row_[c]); }
+  constexpr Real recall(class_label c) const noexcept { return ratio(count(c, c), true_count(c)); }
   /// F1 of class c: 2 tp / (2 tp + fp + fn), the harmonic mean of precision and recall.
   constexpr Real f1(class_label c) const noexcept {
+    EDGELOOP_ASSERT(c < Classes, "confusion_matrix: label out of range");
     const Count tp = count(c, c);
     const Real denom = static_cast<Real>(row_[c]) + static_cast<Real>(col_[c]);
     return denom > Real(0) ? Real(2) * static_cast<Real>(tp) / denom : Real(0);
