@@ -150,13 +150,14 @@ class window_statistics {
       m.cov += Scalar(0.5) * (Scalar(Window + 1) * (evicted - m.mean) +
                               Scalar(Window - 1) * (x - m.mean));
       const Scalar m2_before = m.m2, m4_before = m.m4;
-      remove(m, evicted, Window);
+      // Full window: n is constant, so the reciprocals are compile-time constants.
+      remove(m, evicted, full_n, full_n - Scalar(1), inv_full_n1, inv_full_n);
       cancelled = m.m2 * Scalar(16) <= m2_before && m2_before > Scalar(0);
       cancelled = cancelled || (m.m4 * Scalar(256) <= m4_before && m4_before > Scalar(0));
-      add(m, x, Window - 1);
+      add(m, x, full_n - Scalar(1), full_n, inv_full_n);
     } else {
       m.cov += Scalar(0.5) * Scalar(n) * (x - m.mean);
-      add(m, x, n);
+      add(m, x, Scalar(n), Scalar(n + 1), Scalar(1) / Scalar(n + 1));
     }
     if (!is_finite(m.mean) || !is_finite(m.m2) || !is_finite(m.m3) || !is_finite(m.m4) ||
         !is_finite(m.cov))
@@ -308,11 +309,15 @@ class window_statistics {
 
   static constexpr bool crosses(Scalar a, Scalar b) noexcept { return (a < Scalar(0)) != (b < Scalar(0)); }
 
-  /// Adds x to moments of n samples (Pebay 2008, eq. 2.1-2.3 with one new sample).
-  static void add(moments& m, Scalar x, std::size_t n) noexcept {
-    const Scalar n1 = Scalar(n), nn = Scalar(n + 1);
+  static constexpr Scalar full_n = Scalar(Window);
+  static constexpr Scalar inv_full_n = Scalar(1) / Scalar(Window);
+  static constexpr Scalar inv_full_n1 = Scalar(1) / Scalar(Window - 1);
+
+  /// Adds x to the moments of n1 samples; nn = n1 + 1, inv_nn = 1/nn (Pebay 2008, eq. 2.1-2.3
+  /// with one new sample).
+  static void add(moments& m, Scalar x, Scalar n1, Scalar nn, Scalar inv_nn) noexcept {
     const Scalar delta = x - m.mean;
-    const Scalar delta_n = delta / nn;
+    const Scalar delta_n = delta * inv_nn;
     const Scalar delta_n2 = delta_n * delta_n;
     const Scalar term1 = delta * delta_n * n1;
     m.mean += delta_n;
@@ -322,12 +327,12 @@ class window_statistics {
     m.m2 += term1;
   }
 
-  /// Removes y from moments of n >= 2 samples: the exact inverse of add().
-  static void remove(moments& m, Scalar y, std::size_t n) noexcept {
-    const Scalar nn = Scalar(n), n1 = Scalar(n - 1);
-    const Scalar mean_rest = m.mean - (y - m.mean) / n1;
+  /// Removes y from the moments of nn >= 2 samples (n1 = nn - 1, inv_n1 = 1/n1,
+  /// inv_nn = 1/nn): the exact inverse of add().
+  static void remove(moments& m, Scalar y, Scalar nn, Scalar n1, Scalar inv_n1, Scalar inv_nn) noexcept {
+    const Scalar mean_rest = m.mean - (y - m.mean) * inv_n1;
     const Scalar delta = y - mean_rest;
-    const Scalar delta_n = delta / nn;
+    const Scalar delta_n = delta * inv_nn;
     const Scalar delta_n2 = delta_n * delta_n;
     const Scalar term1 = delta * delta_n * n1;
     Scalar m2 = m.m2 - term1;
