@@ -91,6 +91,21 @@ TEST_CASE("agrawal: function 0 proportion and uniform nominal attributes", "[eva
   for (long c : car) CHECK(binomial_ok(c, n_large, 1.0 / 20));
   for (long c : zip) CHECK(binomial_ok(c, n_large, 1.0 / 9));
   for (long c : age) CHECK(binomial_ok(c, n_large, 1.0 / 61));
+  // The rare classes of functions 7 and 9 do occur, and follow the recomputed concept.
+  for (std::uint8_t f : {std::uint8_t{7}, std::uint8_t{9}}) {
+    agrawal<double> r({f, 0.0, false, 10});
+    long ones = 0, wrong = 0;
+    for (long i = 0; i < n_large; ++i) {
+      const auto v = r.next();
+      ones += v.y;
+      const double disposable = 2.0 * (v.x[0] + v.x[1]) / 3.0 - 5000.0 * v.x[3] +
+                                (f == 7 ? -20000.0
+                                        : (v.x[7] >= 20 ? v.x[6] * (v.x[7] - 20) / 50.0 : 0.0) - 10000.0);
+      wrong += v.y != (disposable > 0 ? 0 : 1);
+    }
+    CHECK(ones > 50);
+    CHECK(wrong == 0);
+  }
 }
 
 TEST_CASE("led: per-segment noise rate, uniform digits, fair irrelevant bits", "[eval][streams][led][host]") {
