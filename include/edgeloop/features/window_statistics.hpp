@@ -36,7 +36,7 @@
 /// is full every statistic covers the n samples pushed so far; with no sample every
 /// statistic is 0.
 ///
-/// Memory: Window*(sizeof(Scalar) + 2*sizeof(index)) + 5*sizeof(Scalar) + about 40 bytes,
+/// Memory: Window*(sizeof(Scalar) + 2*sizeof(index)) + 5*sizeof(Scalar) + 9 size_t counters,
 /// index = uint16 for Window <= 65536 (memory_bytes gives the exact figure).
 
 #include <array>
