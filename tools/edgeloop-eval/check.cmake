@@ -1,0 +1,38 @@
+# Runs one edgeloop-eval command for CTest and checks its outcome.
+#   -DCMD=<;-list>         the command line
+#   -DEXPECT_RC=<n|nonzero> expected exit status (default 0)
+#   -DOUT=<file>           optional: stdout goes to this file
+#   -DSTDOUT_REGEX=<re>    optional: must match stdout
+#   -DSTDERR_REGEX=<re>    optional: must match stderr
+#   -DLAST_LINE_REGEX=<re> optional: must match the last line of stdout
+string(REPLACE "|" ";" cmd "${CMD}")
+string(REPLACE "<PIPE>" "|" cmd "${cmd}")
+if(OUT)
+  execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_FILE ${OUT} ERROR_VARIABLE err)
+  file(READ ${OUT} out)
+else()
+  execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+endif()
+if(NOT DEFINED EXPECT_RC)
+  set(EXPECT_RC 0)
+endif()
+if(EXPECT_RC STREQUAL "nonzero")
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "expected a non-zero exit status, got 0\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+elseif(NOT rc EQUAL EXPECT_RC)
+  message(FATAL_ERROR "expected exit status ${EXPECT_RC}, got ${rc}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(DEFINED STDOUT_REGEX AND NOT out MATCHES "${STDOUT_REGEX}")
+  message(FATAL_ERROR "stdout does not match '${STDOUT_REGEX}':\n${out}\nstderr:\n${err}")
+endif()
+if(DEFINED STDERR_REGEX AND NOT err MATCHES "${STDERR_REGEX}")
+  message(FATAL_ERROR "stderr does not match '${STDERR_REGEX}':\n${err}")
+endif()
+if(DEFINED LAST_LINE_REGEX)
+  string(STRIP "${out}" stripped)
+  string(REGEX REPLACE ".*\n" "" last "${stripped}")
+  if(NOT last MATCHES "${LAST_LINE_REGEX}")
+    message(FATAL_ERROR "last line does not match '${LAST_LINE_REGEX}':\n${last}")
+  endif()
+endif()

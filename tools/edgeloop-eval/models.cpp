@@ -1,0 +1,27 @@
+// edgeloop-eval: the models it can evaluate. Adding a model is one line below: its header,
+// and add_classifier / add_regressor with its name, a one-line description and a visitor
+// naming its runtime parameters (--param key=value).
+
+#include "edgeloop/linear/gaussian_nb.hpp"
+#include "edgeloop/linear/majority_class.hpp"
+#include "edgeloop/linear/no_change.hpp"
+#include "registry.hpp"
+
+namespace edgeloop_eval {
+
+namespace {
+model_registry build() {
+  model_registry r;
+  r.add_classifier<edgeloop::majority_class>("majority_class", "predicts the most frequent class so far", [](auto&, auto&) {});
+  r.add_classifier<edgeloop::no_change>("no_change", "repeats the last label seen", [](auto& p, auto& b) { b("initial_label", p.initial_label); });
+  r.add_classifier<edgeloop::gaussian_nb>("gaussian_nb", "streaming Gaussian naive Bayes (River-style)", [](auto& p, auto& b) { b("var_smoothing", p.var_smoothing); b("pdf_epsilon", p.pdf_epsilon); });
+  return r;
+}
+}  // namespace
+
+const model_registry& registry() {
+  static const model_registry r = build();
+  return r;
+}
+
+}  // namespace edgeloop_eval
