@@ -11,12 +11,19 @@
  * EDGELOOP_BOARD_STDIO=0 (firmware, benchmarks): no stdio; main's status goes straight
  * to semihosting.
  *
+ * Test images (STDIO) also measure their RAM: the free RAM between the heap and the stack
+ * is painted at reset; at exit one line reports static RAM, heap, the stack's peak and the
+ * RAM never touched, and an image whose stack came within 256 bytes of the heap (or of
+ * static data) fails with status 5: the pattern check is a heuristic (a function may
+ * skip over stack words), hence the margin.
+ *
  * Faults and abort() print one line (SYS_WRITE0) and exit with a non-zero status, so a
  * crashing image fails its test instead of hanging until the timeout.
  *
  * Symbols from the linker scripts (sections.ld): __stack_top__, __data_load__,
  * __data_start__, __data_end__, __bss_start__, __bss_end__ and the init arrays. */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -41,7 +48,9 @@ void edgeloop_default_handler(void);
 void edgeloop_hard_fault_handler(void);
 void _exit(int status);
 #if EDGELOOP_BOARD_STDIO
+extern uint32_t __end__;
 void initialise_monitor_handles(void);
+void* _sbrk(ptrdiff_t increment);
 #endif
 
 enum {
@@ -65,10 +74,72 @@ static uint32_t semihosting_call(uint32_t operation, const void* argument) {
   return result;
 }
 
+#if EDGELOOP_BOARD_STDIO
+#define EDGELOOP_STACK_PAINT 0xC5C5C5C5u
+
+/* Fills the RAM between the end of static data and 64 bytes below the current stack
+ * pointer with a pattern (called at reset, before anything else uses the stack). */
+static void paint_free_ram(void) {
+  uint32_t* sp;
+  __asm volatile("mov %0, sp" : "=r"(sp));
+  for (volatile uint32_t* p = &__end__; p < sp - 16; ++p) *p = EDGELOOP_STACK_PAINT;
+}
+
+static char* append_text(char* out, const char* text) {
+  while (*text != '\0') *out++ = *text++;
+  return out;
+}
+
+static char* append_unsigned(char* out, uint32_t value) {
+  char digits[10];
+  int n = 0;
+  do {
+    digits[n++] = (char)('0' + value % 10u);
+    value /= 10u;
+  } while (value != 0);
+  while (n > 0) *out++ = digits[--n];
+  return out;
+}
+
+/* Reports RAM use; returns 0, or 5 when the stack came within 256 bytes of the heap. */
+static int report_ram(void) {
+  const uintptr_t static_start = (uintptr_t)&__data_start__;
+  const uintptr_t static_end = (uintptr_t)&__end__;
+  const uintptr_t top = (uintptr_t)&__stack_top__;
+  uintptr_t heap_end = ((uintptr_t)_sbrk(0) + 3u) & ~(uintptr_t)3u;
+  if (heap_end < static_end) heap_end = static_end;
+  uintptr_t untouched_end = heap_end;
+  while (untouched_end < top && *(volatile const uint32_t*)untouched_end == EDGELOOP_STACK_PAINT)
+    untouched_end += 4u;
+  char line[160];
+  char* out = append_text(line, "edgeloop RAM: static ");
+  out = append_unsigned(out, (uint32_t)(static_end - static_start));
+  out = append_text(out, " B, heap ");
+  out = append_unsigned(out, (uint32_t)(heap_end - static_end));
+  out = append_text(out, " B, stack peak ");
+  out = append_unsigned(out, (uint32_t)(top - untouched_end));
+  out = append_text(out, " B, never used ");
+  out = append_unsigned(out, (uint32_t)(untouched_end - heap_end));
+  out = append_text(out, " B of ");
+  out = append_unsigned(out, (uint32_t)(top - static_start));
+  out = append_text(out, " B\n");
+  *out = '\0';
+  semihosting_call(semihosting_sys_write0, line);
+  if (untouched_end - heap_end < 256u) {
+    semihosting_call(semihosting_sys_write0, "edgeloop: the stack (nearly) reached the heap or static data\n");
+    return 5;
+  }
+  return 0;
+}
+#endif
+
 /* Exit with `status` as QEMU's exit status. SYS_EXIT_EXTENDED carries the status; the
  * plain SYS_EXIT of 32-bit Arm only carries a reason (QEMU: ApplicationExit -> 0,
  * anything else -> 1), which is the fallback for debuggers without the extension. */
 void _exit(int status) {
+#if EDGELOOP_BOARD_STDIO
+  if (report_ram() != 0 && status == 0) status = 5;
+#endif
   const uint32_t block[2] = {adp_stopped_application_exit, (uint32_t)status};
   semihosting_call(semihosting_sys_exit_extended, block);
   semihosting_call(semihosting_sys_exit, (const void*)(uintptr_t)(status == 0
@@ -140,6 +211,9 @@ void Reset_Handler(void) {
   const uint32_t* source = &__data_load__;
   for (uint32_t* destination = &__data_start__; destination < &__data_end__;) *destination++ = *source++;
   for (uint32_t* destination = &__bss_start__; destination < &__bss_end__;) *destination++ = 0;
+#if EDGELOOP_BOARD_STDIO
+  paint_free_ram();
+#endif
 
 #if EDGELOOP_BOARD_STDIO
   initialise_monitor_handles();
