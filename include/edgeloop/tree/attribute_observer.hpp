@@ -56,24 +56,32 @@ struct split_suggestion {
   }
 };
 
-/// Accumulates a naive-Bayes log-likelihood: linear terms plus a product of Gaussian
-/// normalisers 2*pi*var (one log for all of them at the end instead of one per term).
+/// Accumulates a naive-Bayes log-likelihood: linear terms, plus Gaussian terms whose
+/// normalisers are kept as a product of precisions 1/var (one log for all of them at the
+/// end instead of one per term). value() = linear + 0.5*log(product) - 0.5*k*log(2*pi)
+/// for k Gaussian terms.
 template <scalar Scalar>
 struct log_likelihood_accumulator {
   Scalar linear = 0;
-  Scalar variance_product = 1;
+  Scalar precision_product = 1;
+  std::uint32_t gaussian_terms = 0;
 
   void add_log(Scalar v) noexcept { linear += v; }
-  /// Adds -0.5*log(2*pi*var), deferred.
-  void add_gaussian_normaliser(Scalar two_pi_var) noexcept {
-    variance_product *= two_pi_var;
+  /// Adds log N(dx; 0, 1/precision).
+  void add_gaussian(Scalar dx, Scalar precision) noexcept {
+    linear -= Scalar(0.5) * dx * dx * precision;
+    precision_product *= precision;
+    ++gaussian_terms;
     constexpr Scalar big = Scalar(1e15), small = Scalar(1e-15);
-    if (variance_product > big || variance_product < small) {
-      linear -= Scalar(0.5) * std::log(variance_product);
-      variance_product = 1;
+    if (precision_product > big || precision_product < small) {
+      linear += Scalar(0.5) * std::log(precision_product);
+      precision_product = 1;
     }
   }
-  Scalar value() const noexcept { return linear - Scalar(0.5) * std::log(variance_product); }
+  Scalar value() const noexcept {
+    constexpr Scalar log_two_pi = Scalar(1.8378770664093454835606594728112);
+    return linear + Scalar(0.5) * (std::log(precision_product) - static_cast<Scalar>(gaussian_terms) * log_two_pi);
+  }
 };
 
 /// Requirements on a numeric attribute observer O for Scalar and Classes.
@@ -90,8 +98,6 @@ concept numeric_attribute_observer =
     };
 
 namespace detail {
-
-inline constexpr double two_pi = 6.283185307179586476925286766559;
 
 /// Gaussian estimators per class: n[C], mean[C], m2[C], lo[C], hi[C].
 template <scalar Scalar, std::size_t Classes, std::size_t Splits>
@@ -176,11 +182,9 @@ struct gaussian_observer {
   /// (as MOA/River, whose density is then 0 and skipped).
   static void add_log_likelihood(const Scalar* d, Scalar x, std::size_t c,
                                  log_likelihood_accumulator<Scalar>& acc) noexcept {
-    const Scalar var = variance(d, c);
-    if (!(var > Scalar(0))) return;
-    const Scalar dx = x - d[mean_ + c];
-    acc.add_log(-(dx * dx) / (Scalar(2) * var));
-    acc.add_gaussian_normaliser(static_cast<Scalar>(two_pi) * var);
+    const Scalar n = d[n_ + c], m2 = d[m2_ + c];
+    if (!(n > Scalar(1)) || !(m2 > Scalar(0))) return;
+    acc.add_gaussian(x - d[mean_ + c], (n - Scalar(1)) / m2);
   }
 };
 

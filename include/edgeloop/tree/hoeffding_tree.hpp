@@ -404,7 +404,7 @@ class hoeffding_tree {
       }
       log_likelihood_accumulator<Scalar> acc;
       const Scalar prior = n.counts[c] / w;
-      acc.variance_product = Scalar(1) / (prior * prior);  // -0.5 log(1/prior^2) = log prior
+      acc.precision_product = prior * prior;  // 0.5 log(prior^2) = log prior
       for (std::size_t f = 0; f < Features; ++f) {
         const Scalar* d = ls.observers.data() + f * stride;
         if (card[f] != 0) {
