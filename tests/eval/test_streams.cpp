@@ -240,7 +240,8 @@ TEST_CASE("validate rejects out-of-range parameters", "[eval][streams]") {
   CHECK(led<float>::validate({-0.1, 0, 1}) == status::invalid_argument);
   using tree = random_tree<float, 2, 2, 3, 2, 32>;
   CHECK(tree::validate({}) == status::ok);
-  CHECK(tree::validate({33, 3, 0.15, 1, 1}) == status::invalid_argument);
+  CHECK(tree::validate({17, 3, 0.15, 1, 1}) == status::invalid_argument);
+  CHECK(tree::validate({16, 3, 0.15, 1, 1}) == status::ok);
   CHECK(tree::validate({5, 3, 1.5, 1, 1}) == status::invalid_argument);
   using drift = concept_drift_stream<sea<float>, sea<float>>;
   CHECK(drift::validate({100, 0, 1}) == status::invalid_argument);

@@ -2,7 +2,8 @@
 /// Agrawal et al. (1993), "Database mining: a performance perspective": nine attributes
 /// of a loan applicant and ten classification functions, as MOA's AgrawalGenerator
 /// (functions 0..9 here are MOA's 1..10; class 0 is MOA's "groupA", i.e. the predicate
-/// holds / disposable income > 0).
+/// holds / disposable income > 0). River's Agrawal numbers the classes the other way round
+/// for functions 0..5 and compares disposable income with 1 instead of 0; MOA is followed.
 ///
 ///  x[0] salary     uniform [20000, 150000)
 ///  x[1] commission 0 if salary >= 75000, else uniform [10000, 75000)

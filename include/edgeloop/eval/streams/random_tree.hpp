@@ -44,7 +44,9 @@ class random_tree {
   }();
   using sample_type = labelled_sample<Scalar, features>;
   static const std::size_t memory_bytes;  ///< sizeof(*this): all storage is inline
-  static constexpr std::size_t max_depth_limit = 32;  ///< bounds the build recursion
+  /// The tree is grown recursively (at construction and reset()): at most max_depth + 1
+  /// nested frames of a few dozen bytes each, so the limit keeps board stacks safe.
+  static constexpr std::size_t max_depth_limit = 16;
 
   /// A node: a leaf when first_child == 0 (the root is never a child). The children of an
   /// inner node are first_child .. first_child + k - 1, k = ValuesPerNominal for a nominal
