@@ -8,6 +8,10 @@
 #include "edgeloop/platform/semihosting.hpp"
 #include "support/test.hpp"
 
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#endif
+
 using edgeloop::platform::text_writer;
 
 namespace {
@@ -174,3 +178,17 @@ TEST_CASE("the cycle counter measures a loop of known length", "[platform][cycle
   CHECK(step >= 4000u - 8u);
   CHECK(step <= 4000u + 8u);
 }
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+TEST_CASE("the core executes the DSP extension (SMLAD, SXTB16)", "[platform][dsp]") {
+  // Operands through volatile so the instructions run instead of being folded.
+  volatile std::uint32_t a_bits = (static_cast<std::uint32_t>(static_cast<std::uint16_t>(-4)) << 16) | 3u;
+  volatile std::uint32_t b_bits = (6u << 16) | static_cast<std::uint16_t>(-5);
+  volatile std::int32_t accumulator = 100;
+  const std::int32_t a = static_cast<std::int32_t>(a_bits), b = static_cast<std::int32_t>(b_bits);
+  CHECK(__smlad(a, b, accumulator) == 100 + 3 * -5 + -4 * 6);
+  volatile std::uint32_t bytes = 0x7FFF0080u;  // bytes 0 and 2: 0x80 (-128) and 0xFF (-1)
+  const auto widened = static_cast<std::uint32_t>(__sxtb16(static_cast<std::int32_t>(bytes)));
+  CHECK(widened == 0xFFFFFF80u);
+}
+#endif
