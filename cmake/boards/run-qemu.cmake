@@ -19,7 +19,8 @@ if(DEFINED ICOUNT_SHIFT AND NOT ICOUNT_SHIFT STREQUAL "")
 endif()
 list(APPEND command -kernel ${IMAGE})
 
-execute_process(COMMAND ${command} RESULT_VARIABLE status OUTPUT_VARIABLE output
+# stdin from /dev/null: QEMU then leaves the terminal alone (no raw mode).
+execute_process(COMMAND ${command} INPUT_FILE /dev/null RESULT_VARIABLE status OUTPUT_VARIABLE output
                 ERROR_VARIABLE output TIMEOUT ${TIMEOUT})
 message("${output}")
 set(problems "")
