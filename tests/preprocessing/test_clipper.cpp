@@ -121,30 +121,36 @@ TEST_CASE("clipper learned: bounds mean -/+ k std against two-pass long double",
 }
 
 TEST_CASE("clipper learned: nothing clipped during warmup, fixed bounds still apply", "[preprocessing][clipper]") {
-  clipper<float, 4>::params p{};
+  clipper<float, 5>::params p{};
   p.mode = clipper_mode::learned;
   p.k = 1.0f;
   p.warmup = 3;
-  p.lower = {-100.0f, -100.0f, -100.0f, 50.0f};
-  p.upper = {100.0f, 100.0f, 100.0f, 60.0f};
-  clipper<float, 4> c(p);
-  REQUIRE(c.partial_fit({0.0f, 0.0f, 0.0f, 0.0f}) == status::ok);
-  REQUIRE(c.partial_fit({2.0f, 2.0f, 2.0f, 2.0f}) == status::ok);
-  auto y = c.transform({50.0f, 500.0f, -500.0f, 55.0f});
-  CHECK(y[0] == 50.0f);   // still warming up: fixed bounds only
+  p.lower = {-100.0f, -100.0f, -100.0f, 50.0f, -60.0f};
+  p.upper = {100.0f, 100.0f, 100.0f, 60.0f, -50.0f};
+  clipper<float, 5> c(p);
+  REQUIRE(c.partial_fit({0.0f, 0.0f, 0.0f, 0.0f, 0.0f}) == status::ok);
+  REQUIRE(c.partial_fit({2.0f, 2.0f, 2.0f, 2.0f, 2.0f}) == status::ok);
+  auto y = c.transform({50.0f, 500.0f, -500.0f, 55.0f, -55.0f});
+  CHECK(y[0] == 50.0f);  // still warming up: fixed bounds only
   CHECK(y[1] == 100.0f);
   CHECK(y[2] == -100.0f);
   CHECK(y[3] == 55.0f);
-  REQUIRE(c.partial_fit({4.0f, 4.0f, 4.0f, 4.0f}) == status::ok);
+  CHECK(y[4] == -55.0f);
+  REQUIRE(c.partial_fit({4.0f, 4.0f, 4.0f, 4.0f, 4.0f}) == status::ok);
   // mean 2, population std sqrt(8/3): learned bounds [2 - 1.633, 2 + 1.633].
   const long double w = std::sqrt(8.0L / 3.0L);
-  y = c.transform({50.0f, -500.0f, 2.5f, 55.0f});
+  y = c.transform({50.0f, -500.0f, 2.5f, 55.0f, -55.0f});
   CHECK(close(y[0], 2.0L + w, 1e-6L));
   CHECK(close(y[1], 2.0L - w, 1e-6L));
   CHECK(y[2] == 2.5f);
-  // Feature 3: learned bounds [0.37, 3.63] lie below the fixed [50, 60]: the fixed bound wins.
+  // Learned bounds [0.37, 3.63] miss the fixed ones: the fixed bound nearest to them wins.
+  CHECK(y[3] == 50.0f);  // fixed [50, 60] lies above
+  CHECK(y[4] == -50.0f);  // fixed [-60, -50] lies below
+  y = c.transform({0, 0, 0, 70.0f, -70.0f});
   CHECK(y[3] == 50.0f);
-  CHECK(c.transform({0, 0, 0, 70.0f})[3] == 50.0f);
+  CHECK(y[4] == -50.0f);
+  CHECK(c.lower_bounds()[4] == -50.0f);
+  CHECK(c.upper_bounds()[4] == -50.0f);
 }
 
 TEST_CASE("clipper refuses non-finite input and overflow, unchanged", "[preprocessing][clipper]") {

@@ -55,13 +55,14 @@ TEST_CASE("imputer mean: replaces non-finite components by the mean of finite va
 
 TEST_CASE("imputer last: replaces non-finite components by the last finite value", "[preprocessing][imputer]") {
   const double nan = pre::nan_v<double>();
-  imputer<double, 2> m({imputer_strategy::last, 0.25});
-  REQUIRE(m.partial_fit({1.0, nan}) == status::ok);
-  REQUIRE(m.partial_fit({3.0, nan}) == status::ok);
-  REQUIRE(m.partial_fit({nan, nan}) == status::ok);
-  const auto y = m.transform({nan, nan});
+  imputer<double, 3> m({imputer_strategy::last, 0.25});
+  REQUIRE(m.partial_fit({1.0, nan, nan}) == status::ok);
+  REQUIRE(m.partial_fit({3.0, nan, -2.0}) == status::ok);
+  REQUIRE(m.partial_fit({nan, nan, nan}) == status::ok);
+  const auto y = m.transform({nan, nan, nan});
   CHECK(y[0] == 3.0);
   CHECK(y[1] == 0.25);
+  CHECK(y[2] == -2.0);  // a single finite value is enough
 }
 
 TEST_CASE("imputer on a gappy stream matches long-double means and last values", "[preprocessing][imputer]") {

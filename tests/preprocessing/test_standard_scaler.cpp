@@ -159,6 +159,25 @@ TEST_CASE("standard_scaler exponential matches direct weighted sums", "[preproce
         std::fabs(static_cast<long double>(cumulative.mean()[3]) - last));
 }
 
+TEST_CASE("standard_scaler exponential: cumulative start, then forgetting (short prefixes)", "[preprocessing][standard_scaler]") {
+  // alpha = 0.05: rates 1/n up to n = 20, alpha after; the start still matters here.
+  for (const std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{5}, std::size_t{19},
+                              std::size_t{20}, std::size_t{21}, std::size_t{60}}) {
+    standard_scaler<double, 4> s({standard_scaler_mode::exponential, 0.05});
+    fit_stream(s, seed, n);
+    const auto ref = direct_weighted<double>(seed, n, 0.05L);
+    CHECK(all_close(s.mean(), ref.mean, 1e-12L));
+    CHECK(all_close(s.variance(), ref.var, 1e-9L, 1e-12L));
+  }
+  // Up to n = 1/alpha the exponential mode is the cumulative one.
+  standard_scaler<double, 4> e({standard_scaler_mode::exponential, 0.05});
+  standard_scaler<double, 4> c;
+  fit_stream(e, seed, 20);
+  fit_stream(c, seed, 20);
+  CHECK(all_close(e.mean(), c.mean(), 1e-14L));
+  CHECK(all_close(e.variance(), c.variance(), 1e-9L));
+}
+
 TEST_CASE("standard_scaler exponential with alpha = 1 keeps only the last sample", "[preprocessing][standard_scaler]") {
   standard_scaler<double, 2> s({standard_scaler_mode::exponential, 1.0});
   REQUIRE(s.partial_fit({1.0, 2.0}) == status::ok);

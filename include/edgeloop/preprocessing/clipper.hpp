@@ -101,7 +101,7 @@ class clipper {
   /// Learned mode: updates the running statistics. non_finite_input (and no change) when
   /// x has a NaN or infinity or the statistics would overflow.
   status partial_fit(const input_type& x) noexcept {
-    if (!all_finite(x)) return status::non_finite_input;
+    if (!detail::all_finite_fast(x)) return status::non_finite_input;
     if (params_.mode == clipper_mode::fixed) return status::ok;
     const std::uint32_t n = detail::saturating_increment(count_);
     const Scalar r = Scalar(1) / static_cast<Scalar>(n);
@@ -112,7 +112,8 @@ class clipper {
       mean[i] += d * r;
       m2[i] += d * (x[i] - mean[i]);
     }
-    if (!all_finite(mean) || !all_finite(m2)) return status::non_finite_input;
+    if (!detail::all_finite_fast(mean) || !detail::all_finite_fast(m2))
+      return status::non_finite_input;
     mean_ = mean;
     m2_ = m2;
     count_ = n;

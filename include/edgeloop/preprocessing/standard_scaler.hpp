@@ -88,7 +88,7 @@ class standard_scaler {
   /// Learns one sample. non_finite_input (and no change) when x has a NaN or infinity or
   /// when the statistics would overflow.
   status partial_fit(const input_type& x) noexcept {
-    if (!all_finite(x)) return status::non_finite_input;
+    if (!detail::all_finite_fast(x)) return status::non_finite_input;
     const std::uint32_t n = detail::saturating_increment(count_);
     input_type mean = mean_;
     input_type m2 = m2_;
@@ -108,7 +108,8 @@ class standard_scaler {
         m2[i] = keep * (m2[i] + r * d * d);
       }
     }
-    if (!all_finite(mean) || !all_finite(m2)) return status::non_finite_input;
+    if (!detail::all_finite_fast(mean) || !detail::all_finite_fast(m2))
+      return status::non_finite_input;
     mean_ = mean;
     m2_ = m2;
     count_ = n;
@@ -181,10 +182,18 @@ class standard_scaler {
     return nf * params_.alpha >= Scalar(1) ? params_.alpha : Scalar(1) / nf;
   }
 
+  /// inv_scale = sqrt(w / m2) with total weight w (count, or 1 in exponential mode);
+  /// two loops so that the divisions vectorise even where sqrt cannot (math errno).
   void refresh_scale() noexcept {
-    const input_type v = variance();
-    for (std::size_t i = 0; i < Features; ++i)
-      inv_scale_[i] = v[i] > Scalar(0) ? Scalar(1) / std::sqrt(v[i]) : Scalar(1);
+    const Scalar w = params_.mode == standard_scaler_mode::cumulative
+                         ? static_cast<Scalar>(count_)
+                         : Scalar(1);
+    input_type q;
+    for (std::size_t i = 0; i < Features; ++i) {
+      const Scalar d = m2_[i] > Scalar(0) ? m2_[i] : w;
+      q[i] = w / d;
+    }
+    for (std::size_t i = 0; i < Features; ++i) inv_scale_[i] = std::sqrt(q[i]);
   }
 
   input_type mean_;
