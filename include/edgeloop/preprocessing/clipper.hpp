@@ -101,7 +101,7 @@ class clipper {
   /// Learned mode: updates the running statistics. non_finite_input (and no change) when
   /// x has a NaN or infinity or the statistics would overflow.
   status partial_fit(const input_type& x) noexcept {
-    if (!detail::all_finite_fast(x)) return status::non_finite_input;
+    if (!all_finite(x)) return status::non_finite_input;
     if (params_.mode == clipper_mode::fixed) return status::ok;
     const std::uint32_t n = detail::saturating_increment(count_);
     const Scalar r = Scalar(1) / static_cast<Scalar>(n);
@@ -112,7 +112,7 @@ class clipper {
       mean[i] += d * r;
       m2[i] += d * (x[i] - mean[i]);
     }
-    if (!detail::all_finite_fast(mean) || !detail::all_finite_fast(m2))
+    if (!all_finite(mean) || !all_finite(m2))
       return status::non_finite_input;
     mean_ = mean;
     m2_ = m2;
@@ -197,10 +197,12 @@ class clipper {
     lo_ = params_.lower;
     hi_ = params_.upper;
     if (params_.mode != clipper_mode::learned || count_ < params_.warmup) return;
-    const input_type v = variance();
+    const Scalar inv_n = Scalar(1) / static_cast<Scalar>(count_);
+    input_type w;
+    for (std::size_t i = 0; i < Features; ++i) w[i] = m2_[i] * inv_n;
+    for (std::size_t i = 0; i < Features; ++i) w[i] = params_.k * std::sqrt(w[i]);  // inf: no limit
     for (std::size_t i = 0; i < Features; ++i) {
-      const Scalar w = params_.k * std::sqrt(v[i]);  // may be inf: then no learned limit
-      const Scalar a = mean_[i] - w, b = mean_[i] + w;
+      const Scalar a = mean_[i] - w[i], b = mean_[i] + w[i];
       // Learned bounds within the fixed ones; if they miss each other the fixed bound wins.
       if (a > lo_[i]) lo_[i] = a < hi_[i] ? a : hi_[i];
       if (b < hi_[i]) hi_[i] = b > lo_[i] ? b : lo_[i];

@@ -88,7 +88,7 @@ class standard_scaler {
   /// Learns one sample. non_finite_input (and no change) when x has a NaN or infinity or
   /// when the statistics would overflow.
   status partial_fit(const input_type& x) noexcept {
-    if (!detail::all_finite_fast(x)) return status::non_finite_input;
+    if (!all_finite(x)) return status::non_finite_input;
     const std::uint32_t n = detail::saturating_increment(count_);
     input_type mean = mean_;
     input_type m2 = m2_;
@@ -108,7 +108,7 @@ class standard_scaler {
         m2[i] = keep * (m2[i] + r * d * d);
       }
     }
-    if (!detail::all_finite_fast(mean) || !detail::all_finite_fast(m2))
+    if (!all_finite(mean) || !all_finite(m2))
       return status::non_finite_input;
     mean_ = mean;
     m2_ = m2;

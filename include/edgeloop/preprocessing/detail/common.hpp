@@ -41,15 +41,6 @@ constexpr bool all_finite_nonnegative(const std::array<Scalar, N>& a) noexcept {
   return true;
 }
 
-/// all_finite without early exit, so that it vectorises: x - x is 0 exactly when x is
-/// finite.
-template <class Scalar, std::size_t N>
-constexpr bool all_finite_fast(const std::array<Scalar, N>& a) noexcept {
-  unsigned ok = 1u;
-  for (const auto& v : a) ok &= static_cast<unsigned>(v - v == Scalar(0));
-  return ok != 0u;
-}
-
 /// Counter increment that stops at the type's maximum instead of wrapping.
 constexpr std::uint32_t saturating_increment(std::uint32_t n) noexcept {
   return n == std::numeric_limits<std::uint32_t>::max() ? n : n + 1u;
