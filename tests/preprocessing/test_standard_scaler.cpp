@@ -209,6 +209,20 @@ TEST_CASE("standard_scaler transform is (x - mean) / std, scale 1 for constant f
   CHECK(z[2] == 3.0f);  // scale 1: 7 - 4
 }
 
+TEST_CASE("standard_scaler: a subnormal variance counts as zero, outputs stay finite", "[preprocessing][standard_scaler]") {
+  standard_scaler<float, 1> s;
+  REQUIRE(s.partial_fit({0.0f}) == status::ok);
+  REQUIRE(s.partial_fit({4.0e-38f}) == status::ok);  // variance 4e-76 underflows to 0 in float
+  REQUIRE(s.partial_fit({1.0e-45f}) == status::ok);
+  const float z = s.transform({1.0f})[0];
+  CHECK(is_finite(z));
+  // Restored state with a subnormal m2: 1/std would overflow, so the scale is 1.
+  auto st = s.state();
+  st.m2[0] = 1.0e-44f;
+  REQUIRE(s.restore(st) == status::ok);
+  CHECK(close(s.transform({1.0f})[0], 1.0L - s.mean()[0], 1e-6L));
+}
+
 TEST_CASE("standard_scaler transform matches closed form on a stream", "[preprocessing][standard_scaler]") {
   static standard_scaler<float, 4> s;
   fit_stream(s, seed, pre::samples);

@@ -10,7 +10,7 @@
 /// partial_fit rejects non-finite input (non_finite_input, no change). transform lets NaN
 /// through unchanged and clamps infinities to the bounds.
 ///
-/// Memory: 6*Features*sizeof(Scalar) + 16 bytes for float (+ 32 for double); exact value
+/// Memory: 6*Features*sizeof(Scalar) + 16 bytes (float) or + 32 bytes (double); exact value
 /// in memory_bytes.
 /// state_type: 16 + (1 + 4*Features)*sizeof(Scalar) bytes.
 

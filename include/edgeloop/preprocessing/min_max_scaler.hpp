@@ -8,7 +8,7 @@
 /// values, so data spanning the whole float range does not overflow; a range too small to
 /// invert (subnormal) counts as constant.
 ///
-/// Memory: 3*Features*sizeof(Scalar) + 16 bytes for float (+ 32 for double); exact value
+/// Memory: 3*Features*sizeof(Scalar) + 16 bytes (float) or + 32 bytes (double); exact value
 /// in memory_bytes. state_type: 16 + (2 + 2*Features)*sizeof(Scalar) bytes.
 
 #include <array>

@@ -9,11 +9,12 @@
 /// averages cumulatively until n reaches 1/alpha and forgets exponentially (factor
 /// 1 - alpha per sample) after that; the first samples therefore do not dominate.
 ///     d = x - mean;  mean += r_n d;  var = (1 - r_n) (var + r_n d^2)
-/// A zero standard deviation gives scale 1, as scikit-learn (the output is then x - mean).
+/// A zero standard deviation gives scale 1, as scikit-learn (the output is then x - mean);
+/// so does a variance so small (subnormal) that 1/std would overflow.
 /// transform multiplies by a cached 1/std that partial_fit and restore refresh.
 ///
-/// Memory: 3*Features*sizeof(Scalar) + 12 bytes for float (+ 24 for double); exact value in
-/// memory_bytes. state_type: 16 + sizeof(Scalar) + 2*Features*sizeof(Scalar) bytes.
+/// Memory: 3*Features*sizeof(Scalar) + 12 bytes (float) or + 24 bytes (double); exact
+/// value in memory_bytes. state_type: 16 + sizeof(Scalar) + 2*Features*sizeof(Scalar) bytes.
 /// The sample counter saturates at 2^32 - 1 (then the cumulative mode keeps weighting new
 /// samples by 1/(2^32 - 1)).
 
@@ -191,7 +192,8 @@ class standard_scaler {
     input_type q;
     for (std::size_t i = 0; i < Features; ++i) {
       const Scalar d = m2_[i] > Scalar(0) ? m2_[i] : w;
-      q[i] = w / d;
+      const Scalar qi = w / d;
+      q[i] = is_finite(qi) ? qi : Scalar(1);  // 1/std would overflow: treat std as 0
     }
     for (std::size_t i = 0; i < Features; ++i) inv_scale_[i] = std::sqrt(q[i]);
   }
