@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <iterator>
 
 #if defined(EDGELOOP_TARGET_TEST)
 #include "target_runner.hpp"
