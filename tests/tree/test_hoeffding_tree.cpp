@@ -1,7 +1,12 @@
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
+#include <new>
+#include <type_traits>
 
 #include "edgeloop/core/rng.hpp"
 #include "edgeloop/tree/hoeffding_tree.hpp"
@@ -35,6 +40,79 @@ std::array<float, N> uniform_point(rng& r) {
   for (auto& v : x) v = r.uniform<float>();
   return x;
 }
+
+// The trees of the test cases below.
+using nb_tree = hoeffding_tree<double, 2, 2, 3>;
+using threshold_tree = hoeffding_tree<float, 3, 2, 31>;
+using gini_tree = hoeffding_tree<float, 3, 2, 31, 16, gini_criterion>;
+using hist_tree = hoeffding_tree<float, 3, 2, 15, 8, info_gain_criterion, histogram_splitter<8, 10>>;
+using nominal_tree = hoeffding_tree<float, 2, 2, 9, 5, info_gain_criterion, gaussian_splitter<>, 4>;
+using tiny_tree = hoeffding_tree<float, 2, 2, 3>;
+using pool_tree = hoeffding_tree<float, 2, 2, 7, 1>;
+using bad_input_tree = hoeffding_tree<float, 3, 2, 7>;
+using round_trip_tree = hoeffding_tree<float, 2, 2, 15>;
+
+template <class... T>
+constexpr std::size_t footprint() {
+  constexpr std::size_t a = alignof(std::max_align_t);
+  return (((sizeof(T) + a - 1) / a * a) + ...);
+}
+
+// Trees and states are built in one static buffer that the test cases share (they run one
+// after another), not as function statics of their own: board RAM then holds only the
+// largest case's objects (16 KB on the Cortex-M0), and no model-sized object lands on the
+// small board stacks. The size is the largest case's footprint, listed here per case.
+constexpr std::size_t arena_bytes = std::max({
+    footprint<nb_tree, nb_tree>(),
+    footprint<threshold_tree>(),
+    footprint<gini_tree>(),
+    footprint<hist_tree>(),  // the Gini and histogram trees learn one after the other
+    footprint<nominal_tree, nominal_tree, nominal_tree::state_type, nominal_tree::state_type>(),
+    footprint<tiny_tree>(),
+    footprint<pool_tree, pool_tree>(),
+    footprint<bad_input_tree, bad_input_tree::state_type, bad_input_tree::state_type>(),
+    footprint<round_trip_tree, round_trip_tree, round_trip_tree::state_type, round_trip_tree::state_type>(),
+});
+
+class arena {
+ public:
+  /// Starts a test case: every object built before is dead.
+  static void clear() noexcept { used_ = 0; }
+
+  /// A T built in place from args (trees and states are trivially destructible).
+  template <class T, class... Args>
+  static T& make(Args&&... args) noexcept {
+    return *::new (take<T>()) T(static_cast<Args&&>(args)...);
+  }
+
+  /// The model's state, written straight into the buffer (no stack temporary: state()
+  /// returns a prvalue, which initialises the placement-new target directly).
+  template <class Model>
+  static typename Model::state_type& state_of(const Model& m) noexcept {
+    return *::new (take<typename Model::state_type>()) typename Model::state_type(m.state());
+  }
+
+  /// Overwrites `into` with the model's current state, in place.
+  template <class Model>
+  static void refresh(typename Model::state_type& into, const Model& m) noexcept {
+    ::new (static_cast<void*>(&into)) typename Model::state_type(m.state());
+  }
+
+ private:
+  template <class T>
+  static void* take() noexcept {
+    static_assert(std::is_trivially_destructible_v<T>);
+    static_assert(alignof(T) <= alignof(std::max_align_t));
+    constexpr std::size_t a = alignof(std::max_align_t);
+    const std::size_t size = (sizeof(T) + a - 1) / a * a;
+    if (used_ + size > arena_bytes) std::abort();  // a case allocates more than listed above
+    void* p = bytes_ + used_;
+    used_ += size;
+    return p;
+  }
+  alignas(std::max_align_t) static inline unsigned char bytes_[arena_bytes];
+  static inline std::size_t used_ = 0;
+};
 
 }  // namespace
 
@@ -82,10 +160,11 @@ TEST_CASE("information gain and Gini of a hand-made split match the textbook for
 }
 
 TEST_CASE("naive Bayes leaf posterior matches a hand computation", "[tree][hoeffding]") {
-  using tree = hoeffding_tree<double, 2, 2, 3>;
+  using tree = nb_tree;
+  arena::clear();
   tree::params p;
   p.leaf = leaf_prediction::naive_bayes;
-  static tree t(p);
+  tree& t = arena::make<tree>(p);
   const double xs[6][2] = {{1.0, 5.0}, {2.0, 4.0}, {1.5, 6.5}, {4.0, 1.0}, {5.0, 2.5}, {6.5, 0.5}};
   const class_label ys[6] = {0, 0, 0, 1, 1, 1};
   // a third class-1 sample makes the priors unequal
@@ -116,7 +195,7 @@ TEST_CASE("naive Bayes leaf posterior matches a hand computation", "[tree][hoeff
   // Majority class: the class frequencies.
   tree::params pm;
   pm.leaf = leaf_prediction::majority_class;
-  static tree m(pm);
+  tree& m = arena::make<tree>(pm);
   for (int i = 0; i < 6; ++i) REQUIRE(m.partial_fit({xs[i][0], xs[i][1]}, ys[i]) == status::ok);
   REQUIRE(m.partial_fit({5.5, 1.5}, 1) == status::ok);
   const auto pmc = m.predict_proba(q);
@@ -126,8 +205,8 @@ TEST_CASE("naive Bayes leaf posterior matches a hand computation", "[tree][hoeff
 }
 
 TEST_CASE("a threshold concept y = x0 > 0.3 is learned and the root splits near 0.3", "[tree][hoeffding]") {
-  using tree = hoeffding_tree<float, 3, 2, 31>;
-  static tree t;
+  arena::clear();
+  threshold_tree& t = arena::make<threshold_tree>();
   rng r(7);
   for (int i = 0; i < 3000; ++i) {
     const auto x = uniform_point<3>(r);
@@ -148,37 +227,41 @@ TEST_CASE("a threshold concept y = x0 > 0.3 is learned and the root splits near 
 }
 
 TEST_CASE("Gini and histogram policies learn the threshold concept too", "[tree][hoeffding]") {
-  using gini_tree = hoeffding_tree<float, 3, 2, 31, 16, gini_criterion>;
-  using hist_tree = hoeffding_tree<float, 3, 2, 15, 8, info_gain_criterion, histogram_splitter<8, 10>>;
-  static gini_tree g;
-  static hist_tree h;
-  rng r(11);
-  for (int i = 0; i < 3000; ++i) {
-    const auto x = uniform_point<3>(r);
-    const class_label y = x[0] > 0.3f ? 1 : 0;
-    REQUIRE(g.partial_fit(x, y) == status::ok);
-    REQUIRE(h.partial_fit(x, y) == status::ok);
-  }
-  CHECK(g.node_at(0).feature == 0);
-  CHECK(h.node_at(0).feature == 0);
-  int cg = 0, ch = 0;
-  for (int i = 0; i < 1000; ++i) {
-    const auto x = uniform_point<3>(r);
-    const class_label y = x[0] > 0.3f ? 1 : 0;
-    cg += g.predict(x) == y ? 1 : 0;
-    ch += h.predict(x) == y ? 1 : 0;
-  }
+  // Each tree learns the same 3000 samples and is tested on the same 1000 (the same seed),
+  // one tree after the other so that only one is in memory.
+  auto learn = [](auto& t, int& root_feature, int& correct) {
+    rng r(11);
+    for (int i = 0; i < 3000; ++i) {
+      const auto x = uniform_point<3>(r);
+      if (t.partial_fit(x, x[0] > 0.3f ? 1 : 0) != status::ok) return false;
+    }
+    root_feature = t.node_at(0).feature;
+    correct = 0;
+    for (int i = 0; i < 1000; ++i) {
+      const auto x = uniform_point<3>(r);
+      correct += t.predict(x) == (x[0] > 0.3f ? 1 : 0) ? 1 : 0;
+    }
+    return true;
+  };
+  int fg = -1, fh = -1, cg = 0, ch = 0;
+  arena::clear();
+  REQUIRE(learn(arena::make<gini_tree>(), fg, cg));
+  arena::clear();
+  REQUIRE(learn(arena::make<hist_tree>(), fh, ch));
+  CHECK(fg == 0);
+  CHECK(fh == 0);
   CHECK(cg >= 970);
   CHECK(ch >= 970);
 }
 
 TEST_CASE("nominal attributes split multiway or binary on the right value", "[tree][hoeffding]") {
-  using tree = hoeffding_tree<float, 2, 2, 9, 5, info_gain_criterion, gaussian_splitter<>, 4>;
+  using tree = nominal_tree;
+  arena::clear();
   tree::params p;
   p.nominal_cardinality = {4, 0};
-  static tree multi(p);
+  tree& multi = arena::make<tree>(p);
   p.nominal = nominal_split::binary;
-  static tree binary(p);
+  tree& binary = arena::make<tree>(p);
   rng r(3);
   for (int i = 0; i < 1000; ++i) {
     const std::array<float, 2> x{static_cast<float>(r.uniform_int(4)), r.uniform<float>()};
@@ -195,16 +278,17 @@ TEST_CASE("nominal attributes split multiway or binary on the right value", "[tr
     CHECK(binary.predict({v, 0.5f}) == (v == 2.0f ? 1 : 0));
   }
   // A nominal value outside 0..k-1 is bad data.
-  const auto before = multi.state();
+  const tree::state_type& before = arena::state_of(multi);
   CHECK(multi.partial_fit({4.0f, 0.5f}, 0) == status::invalid_argument);
   CHECK(multi.partial_fit({1.5f, 0.5f}, 0) == status::invalid_argument);
-  CHECK(same_bytes(before, multi.state()));
+  CHECK(same_bytes(before, arena::state_of(multi)));
 }
 
 TEST_CASE("with a tiny node pool the tree freezes, keeps predicting and keeps learning", "[tree][hoeffding]") {
   // Diagonal concept: one split cannot express it; the leaves' naive Bayes can.
-  using tree = hoeffding_tree<float, 2, 2, 3>;
-  static tree t;
+  using tree = tiny_tree;
+  arena::clear();
+  tree& t = arena::make<tree>();
   rng r(5);
   auto concept_of = [](const std::array<float, 2>& x) -> class_label { return x[0] + x[1] > 1.0f ? 1 : 0; };
   int n = 0;
@@ -243,11 +327,12 @@ TEST_CASE("with a tiny node pool the tree freezes, keeps predicting and keeps le
 }
 
 TEST_CASE("leaf-statistics pool: deactivation keeps the most promising leaf, stop_growing refuses", "[tree][hoeffding]") {
-  using tree = hoeffding_tree<float, 2, 2, 7, 1>;
-  static tree deact;
+  using tree = pool_tree;
+  arena::clear();
+  tree& deact = arena::make<tree>();
   tree::params p;
   p.when_full = pool_policy::stop_growing;
-  static tree stop(p);
+  tree& stop = arena::make<tree>(p);
   CHECK(stop.full());  // one slot, used by the root: a binary split is impossible
   CHECK_FALSE(deact.full());
   rng r(9);
@@ -276,35 +361,36 @@ TEST_CASE("leaf-statistics pool: deactivation keeps the most promising leaf, sto
 }
 
 TEST_CASE("bad input leaves the tree byte-identical", "[tree][hoeffding]") {
-  using tree = hoeffding_tree<float, 3, 2, 7>;
-  static tree t;
+  using tree = bad_input_tree;
+  arena::clear();
+  tree& t = arena::make<tree>();
   rng r(1);
   for (int i = 0; i < 500; ++i) {
     const auto x = uniform_point<3>(r);
     REQUIRE(t.partial_fit(x, x[1] > 0.5f ? 1 : 0) == status::ok);
   }
-  static tree::state_type before;
-  before = t.state();
+  const tree::state_type& before = arena::state_of(t);
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float inf = std::numeric_limits<float>::infinity();
   CHECK(t.partial_fit({0.1f, nan, 0.2f}, 0) == status::non_finite_input);
   CHECK(t.partial_fit({inf, 0.5f, 0.2f}, 1) == status::non_finite_input);
   CHECK(t.partial_fit({0.1f, 0.5f, 0.2f}, 2) == status::label_out_of_range);
-  CHECK(same_bytes(before, t.state()));
+  CHECK(same_bytes(before, arena::state_of(t)));
   CHECK(t.predict({0.1f, nan, 0.2f}) < 2);  // predict cannot fail
 }
 
 TEST_CASE("state round trip gives identical predictions and identical further learning", "[tree][hoeffding]") {
-  using tree = hoeffding_tree<float, 2, 2, 15>;
-  static tree a, b;
+  using tree = round_trip_tree;
+  arena::clear();
+  tree& a = arena::make<tree>();
+  tree& b = arena::make<tree>();
   rng r(21);
   for (int i = 0; i < 1500; ++i) {
     const auto x = uniform_point<2>(r);
     REQUIRE(a.partial_fit(x, x[0] + 0.3f * x[1] > 0.7f ? 1 : 0) == status::ok);
   }
   REQUIRE(a.node_count() >= 3);
-  static tree::state_type s;
-  s = a.state();
+  tree::state_type& s = arena::state_of(a);
   REQUIRE(b.restore(s) == status::ok);
   for (int i = 0; i < 200; ++i) {
     const auto x = uniform_point<2>(r);
@@ -316,22 +402,22 @@ TEST_CASE("state round trip gives identical predictions and identical further le
     REQUIRE(a.partial_fit(x, y) == status::ok);
     REQUIRE(b.partial_fit(x, y) == status::ok);
   }
-  s = a.state();
-  static tree::state_type sb;
-  sb = b.state();
+  arena::refresh(s, a);
+  tree::state_type& sb = arena::state_of(b);
   CHECK(same_bytes(s, sb));
 
   // restore validates: wrong magic, broken structure -> invalid_state, nothing changed.
   s.magic ^= 1u;
   CHECK(b.restore(s) == status::invalid_state);
-  s = a.state();
+  arena::refresh(s, a);
   s.nodes[0].first_child = 0;
   CHECK(b.restore(s) == status::invalid_state);
-  s = a.state();
+  arena::refresh(s, a);
   s.parameters.grace_period = 0;
   CHECK(b.restore(s) == status::invalid_state);
-  sb = b.state();
-  CHECK(same_bytes(sb, a.state()));
+  arena::refresh(s, a);
+  arena::refresh(sb, b);
+  CHECK(same_bytes(sb, s));
 
   a.reset();
   CHECK(a.node_count() == 1);
