@@ -2,7 +2,8 @@
 #   cmake -DIMAGE=fw.elf -DEMPTY=empty.elf -DSIZE=arm-none-eabi-size -DNM=arm-none-eabi-nm
 #         [-DBOARD=name] -P firmware-check.cmake
 # 1. Prints text/data/bss of IMAGE against EMPTY (an empty main() built the same way):
-#    flash = text + data, RAM = data + bss (static RAM; the stack comes on top).
+#    flash = text + data, RAM = data + bss (static RAM; the stack comes on top), and
+#    writes the same as one JSON line to IMAGE.footprint.json.
 # 2. Fails if IMAGE defines heap, exception or RTTI symbols, and deletes IMAGE so the next
 #    build links (and checks) it again.
 
@@ -32,6 +33,9 @@ get_filename_component(name ${IMAGE} NAME_WE)
 message("firmware ${name} [${BOARD}]: text ${image_text} data ${image_data} bss ${image_bss}"
         " | empty image: text ${empty_text} data ${empty_data} bss ${empty_bss}"
         " | added: flash ${delta_flash} B, static RAM ${delta_ram} B")
+file(WRITE ${IMAGE}.footprint.json
+  "{\"footprint\":\"${name}\",\"board\":\"${BOARD}\",\"flash_bytes\":${delta_flash},"
+  "\"static_ram_bytes\":${delta_ram},\"image_flash_bytes\":${image_flash},\"image_static_ram_bytes\":${image_ram}}\n")
 
 # Symbols a heap-free, exception-free, RTTI-free image must not define.
 set(forbidden
