@@ -43,6 +43,7 @@
 #include "../core/numeric.hpp"
 #include "../core/status.hpp"
 #include "attribute_observer.hpp"
+#include "detail/hoeffding_common.hpp"
 #include "split_criterion.hpp"
 
 namespace edgeloop {
@@ -77,15 +78,11 @@ class hoeffding_tree {
   static_assert(MaxNominalValues <= 255, "hoeffding_tree: at most 255 nominal values");
   static_assert(split_criterion<Criterion, Scalar>, "Criterion must satisfy split_criterion");
 
-  using numeric_observer = typename NumericSplitter::template observer<Scalar, Classes>;
-  static_assert(numeric_attribute_observer<numeric_observer, Scalar, Classes>,
+  using ops = detail::hoeffding_leaf_ops<Scalar, Features, Classes, Criterion, NumericSplitter, MaxNominalValues>;
+  static_assert(numeric_attribute_observer<typename ops::numeric_observer, Scalar, Classes>,
                 "NumericSplitter::observer must satisfy numeric_attribute_observer");
-  using nominal_observer = detail::nominal_observer<Scalar, Classes, (MaxNominalValues > 0 ? MaxNominalValues : 1)>;
-  static constexpr std::size_t stride =
-      (MaxNominalValues > 0 && nominal_observer::size > numeric_observer::size) ? nominal_observer::size
-                                                                                 : numeric_observer::size;
-  static constexpr std::size_t max_branches = MaxNominalValues > 2 ? MaxNominalValues : 2;
-  using suggestion = split_suggestion<Scalar, Classes, max_branches>;
+  static constexpr std::size_t stride = ops::stride;
+  using suggestion = typename ops::suggestion;
 
  public:
   using input_type = std::array<Scalar, Features>;
@@ -195,13 +192,7 @@ class hoeffding_tree {
       if (before > Scalar(0) && argmax(naive_bayes_scores(n, ls, x)) == y) ls.nb_correct += Scalar(1);
     }
     n.counts[y] += Scalar(1);
-    for (std::size_t f = 0; f < Features; ++f) {
-      Scalar* d = ls.observers.data() + f * stride;
-      if (p.nominal_cardinality[f] != 0)
-        nominal_observer::update(d, static_cast<std::size_t>(x[f]), y);
-      else
-        numeric_observer::update(d, x[f], y);
-    }
+    ops::learn(ls.observers.data(), p.nominal_cardinality, x, y);
     if (depth >= p.max_depth) {
       deactivate(index);
       return status::ok;
@@ -226,22 +217,8 @@ class hoeffding_tree {
   proba_type predict_proba(const input_type& x) const noexcept {
     std::size_t depth = 0;
     const node& n = s_.nodes[find_leaf(x, depth)];
-    proba_type out{};
-    if (uses_naive_bayes(n)) {
-      const proba_type scores = naive_bayes_scores(n, s_.slots[n.slot], x);
-      const Scalar top = scores[argmax(scores)];
-      Scalar sum = 0;
-      for (std::size_t c = 0; c < Classes; ++c) {
-        out[c] = is_finite(scores[c]) ? std::exp(scores[c] - top) : Scalar(0);
-        sum += out[c];
-      }
-      for (auto& v : out) v /= sum;
-      return out;
-    }
-    const Scalar w = total(n);
-    for (std::size_t c = 0; c < Classes; ++c)
-      out[c] = w > Scalar(0) ? n.counts[c] / w : Scalar(1) / static_cast<Scalar>(Classes);
-    return out;
+    if (uses_naive_bayes(n)) return ops::proba_from_scores(naive_bayes_scores(n, s_.slots[n.slot], x));
+    return ops::proba_from_counts(n.counts);
   }
 
   /// Forgets everything learned (params stay).
@@ -320,35 +297,10 @@ class hoeffding_tree {
   }
 
  private:
-  static bool valid_nominal(Scalar v, std::uint8_t k) noexcept {
-    return v >= Scalar(0) && v < static_cast<Scalar>(k) && v == std::floor(v);
-  }
-  /// Nominal value for routing at prediction time (out-of-range values are clamped).
-  static std::size_t nominal_index(Scalar v, std::size_t k) noexcept {
-    if (!(v > Scalar(0))) return 0;
-    if (v >= static_cast<Scalar>(k - 1)) return k - 1;
-    return static_cast<std::size_t>(v);
-  }
-
-  static Scalar total(const node& n) noexcept {
-    Scalar w = 0;
-    for (const Scalar c : n.counts) w += c;
-    return w;
-  }
-  static Scalar promise(const node& n) noexcept {
-    Scalar w = 0, top = 0;
-    for (const Scalar c : n.counts) {
-      w += c;
-      if (c > top) top = c;
-    }
-    return w - top;
-  }
-  static class_label argmax(const proba_type& v) noexcept {
-    std::size_t best = 0;
-    for (std::size_t c = 1; c < Classes; ++c)
-      if (v[c] > v[best]) best = c;
-    return static_cast<class_label>(best);
-  }
+  static bool valid_nominal(Scalar v, std::uint8_t k) noexcept { return detail::valid_nominal(v, k); }
+  static Scalar total(const node& n) noexcept { return detail::class_total(n.counts); }
+  static Scalar promise(const node& n) noexcept { return detail::class_promise(n.counts); }
+  static class_label argmax(const proba_type& v) noexcept { return detail::class_argmax(v); }
 
   std::size_t find_leaf(const input_type& x, std::size_t& depth) const noexcept {
     std::size_t i = 0;
@@ -358,18 +310,9 @@ class hoeffding_tree {
       switch (n.kind) {
         case split_kind::leaf:
           return i;
-        case split_kind::numeric:
-          i = n.first_child + (x[n.feature] <= n.threshold ? 0u : 1u);
-          break;
-        case split_kind::nominal_multiway:
-          i = n.first_child + nominal_index(x[n.feature], n.branches);
-          break;
-        case split_kind::nominal_binary:
-          i = n.first_child +
-              (nominal_index(x[n.feature], s_.parameters.nominal_cardinality[n.feature]) ==
-                       static_cast<std::size_t>(n.threshold)
-                   ? 0u
-                   : 1u);
+        default:
+          i = n.first_child + detail::split_branch(n.kind, x[n.feature], n.threshold, n.branches,
+                                                   s_.parameters.nominal_cardinality[n.feature]);
           break;
       }
       ++depth;
@@ -394,29 +337,7 @@ class hoeffding_tree {
 
   /// log P(c) + sum_f log P(x_f | c) per class; -inf for classes the leaf has not seen.
   proba_type naive_bayes_scores(const node& n, const leaf_stats& ls, const input_type& x) const noexcept {
-    const Scalar w = total(n);
-    const auto& card = s_.parameters.nominal_cardinality;
-    proba_type scores;
-    for (std::size_t c = 0; c < Classes; ++c) {
-      if (!(n.counts[c] > Scalar(0))) {
-        scores[c] = -std::numeric_limits<Scalar>::infinity();
-        continue;
-      }
-      log_likelihood_accumulator<Scalar> acc;
-      const Scalar prior = n.counts[c] / w;
-      acc.precision_product = prior * prior;  // 0.5 log(prior^2) = log prior
-      for (std::size_t f = 0; f < Features; ++f) {
-        const Scalar* d = ls.observers.data() + f * stride;
-        if (card[f] != 0) {
-          if (valid_nominal(x[f], card[f]))
-            nominal_observer::add_log_likelihood(d, static_cast<std::size_t>(x[f]), card[f], c, acc);
-        } else {
-          numeric_observer::add_log_likelihood(d, x[f], c, acc);
-        }
-      }
-      scores[c] = acc.value();
-    }
-    return scores;
+    return ops::naive_bayes_scores(n.counts, ls.observers.data(), s_.parameters.nominal_cardinality, x);
   }
 
   std::size_t free_slots() const noexcept {
@@ -449,36 +370,14 @@ class hoeffding_tree {
 
   void attempt_split(std::size_t index) noexcept {
     const node& n = s_.nodes[index];
-    std::size_t seen_classes = 0;
-    for (const Scalar c : n.counts) seen_classes += c > Scalar(0) ? 1 : 0;
-    if (seen_classes < 2) return;
     const params& p = s_.parameters;
-    const leaf_stats& ls = s_.slots[n.slot];
-    const std::span<const Scalar, Classes> pre(n.counts.data(), Classes);
-    suggestion candidates[2];
-    std::size_t best = 0, best_feature = 0;
-    Scalar second = -std::numeric_limits<Scalar>::infinity();
-    for (std::size_t f = 0; f < Features; ++f) {
-      suggestion& cand = candidates[1 - best];
-      const Scalar* d = ls.observers.data() + f * stride;
-      if (p.nominal_cardinality[f] != 0)
-        nominal_observer::template best_split<Criterion>(d, p.nominal_cardinality[f], p.nominal == nominal_split::binary,
-                                                         pre, p.min_branch_fraction, cand);
-      else
-        numeric_observer::template best_split<Criterion>(d, pre, p.min_branch_fraction, cand);
-      if (cand.merit > candidates[best].merit) {
-        second = candidates[best].merit;
-        best = 1 - best;
-        best_feature = f;
-      } else if (cand.merit > second) {
-        second = cand.merit;
-      }
-    }
-    const suggestion& s = candidates[best];
-    if (!is_finite(s.merit)) return;
-    const Scalar bound = hoeffding_bound(Criterion::template range<Scalar>(Classes), p.split_confidence, total(n));
-    if (!(s.merit - second > bound || bound < p.tie_threshold)) return;
-    split(index, best_feature, s);
+    suggestion best;
+    std::size_t feature = 0;
+    if (!ops::decide_split(n.counts, s_.slots[n.slot].observers.data(), p.nominal_cardinality,
+                           p.nominal == nominal_split::binary, p.min_branch_fraction, p.split_confidence,
+                           p.tie_threshold, best, feature))
+      return;
+    split(index, feature, best);
   }
 
   void split(std::size_t index, std::size_t feature, const suggestion& s) noexcept {
