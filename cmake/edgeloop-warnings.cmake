@@ -7,6 +7,9 @@ option(EDGELOOP_NO_EXCEPTIONS "Build with -fno-exceptions -fno-rtti" OFF)
 
 function(edgeloop_project_target target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wconversion -Wshadow)
+  # No fused multiply-add contraction: the same float results on the host and on boards
+  # whose FPU has FMA (Cortex-M4F/M33), so a model learns identically everywhere.
+  target_compile_options(${target} PRIVATE -ffp-contract=off)
   if(EDGELOOP_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
