@@ -175,6 +175,25 @@ class basic_cart {
     return out;
   }
 
+  /// Impurity of a distribution of class counts: Gini 1 - sum p_c^2 or entropy
+  /// -sum p_c log2 p_c (0 for an empty distribution).
+  static Scalar impurity(const std::array<Scalar, Classes>& counts, cart_criterion criterion) noexcept
+    requires(!regression)
+  {
+    Scalar w = 0;
+    for (const Scalar c : counts) w += c;
+    if (!(w > Scalar(0))) return Scalar(0);
+    Scalar out = criterion == cart_criterion::gini ? Scalar(1) : Scalar(0);
+    for (const Scalar c : counts) {
+      const Scalar q = c / w;
+      if (criterion == cart_criterion::gini)
+        out -= q * q;
+      else if (q > Scalar(0))
+        out -= q * std::log2(q);
+    }
+    return out;
+  }
+
   /// Index of the leaf x reaches.
   std::size_t leaf_index(const input_type& x) const noexcept {
     std::size_t i = 0;
