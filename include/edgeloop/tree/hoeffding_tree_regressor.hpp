@@ -20,8 +20,8 @@
 ///   far. Numeric attributes only.
 /// - Leaf models: the target mean; a linear model (FIMT-DD's perceptron: inputs and target
 ///   normalised by the tree's running mean and 3 standard deviations, delta rule with
-///   learning rate eta0 / (1 + n * decay), n the leaf's sample count, MOA's 0.02 and
-///   0.001; children start from their parent's weights); or adaptive (River's default):
+///   learning rate eta0 / (1 + n * decay), n the samples the leaf learned since it was
+///   created, MOA's 0.02 and 0.001; children start from their parent's weights); or adaptive (River's default):
 ///   each leaf predicts with whichever of the two has the lower exponentially decayed
 ///   squared error (decay 0.95).
 ///
@@ -32,7 +32,7 @@
 /// split or a leaf reaching max_depth goes to the next inactive leaf that learns a sample.
 /// When the node array cannot take two more nodes the tree is full(): the structure
 /// freezes, the leaves keep learning and predicting. Bytes, for s = sizeof(Scalar):
-///   MaxNodes * (s + 4) + (MaxNodes+1)/2 * ((Features + 6) * s + 8)
+///   MaxNodes * (s + 4) + (MaxNodes+1)/2 * ((Features + 7) * s + 8)
 ///   + MaxActiveLeaves * ((Features * (2 + 3*Bins) + 2) * s + 2) + (2*Features + 8) * s + 28
 /// rounded up to a multiple of s (for float; double adds node padding); memory_bytes is
 /// the exact sizeof. state_type is the whole model.
@@ -108,6 +108,7 @@ class hoeffding_tree_regressor {
     Scalar m2;         ///< their sum of squared deviations
     Scalar err_mean;   ///< decayed squared error of the mean prediction
     Scalar err_model;  ///< decayed squared error of the linear prediction
+    Scalar learned;    ///< samples its perceptron learned since the leaf was created
     std::array<Scalar, Features + 1> weights;  ///< perceptron on normalised inputs; bias last
     std::uint16_t node;   ///< the node it belongs to
     std::uint16_t slot;   ///< observer slot or none
@@ -189,7 +190,8 @@ class hoeffding_tree_regressor {
     }
     welford_add(lf.count, lf.mean, lf.m2, y);
     if (p.leaf != regression_leaf::mean) {
-      const Scalar eta = p.learning_rate / (Scalar(1) + lf.count * p.learning_rate_decay);
+      lf.learned += Scalar(1);
+      const Scalar eta = p.learning_rate / (Scalar(1) + lf.learned * p.learning_rate_decay);
       const Scalar step = eta * (y_norm - model_norm);
       for (std::size_t f = 0; f < Features; ++f) lf.weights[f] += step * xn[f];
       lf.weights[Features] += step;
@@ -297,7 +299,7 @@ class hoeffding_tree_regressor {
       if (lf.node >= s.node_count || s.nodes[lf.node].feature != none || s.nodes[lf.node].index != l)
         return status::invalid_state;
       if (!is_finite(lf.count) || lf.count < Scalar(0) || !is_finite(lf.mean) || !is_finite(lf.m2) ||
-          lf.m2 < Scalar(0) || !is_finite(lf.err_mean) || !is_finite(lf.err_model) || !all_finite(lf.weights))
+          lf.m2 < Scalar(0) || !is_finite(lf.err_mean) || !is_finite(lf.err_model) || !is_finite(lf.learned) || !all_finite(lf.weights))
         return status::invalid_state;
       if (lf.slot != none && (lf.slot >= MaxActiveLeaves || s.slot_owner[lf.slot] != l)) return status::invalid_state;
     }
@@ -564,6 +566,7 @@ class hoeffding_tree_regressor {
     for (leaf_record* child : {&parent, &right}) {
       child->err_mean = 0;
       child->err_model = 0;
+      child->learned = 0;
       child->depth = child_depth;
       child->slot = none;
       child->reserved = 0;
