@@ -19,11 +19,14 @@
 /// Protocol (why the two records on flash always name an intact active slot): before a
 /// slot is erased, a record marks it `empty` without changing the active slot; only when
 /// its bytes are written and read back does a record mark it `candidate` (commit) or
-/// `active` (activate, checkpoint). Rollback goes back to the `previous` slot after
+/// `active` (activate, checkpoint). A change of the active slot is written as two
+/// records in a row, so that between operations both pages name the same active model
+/// and a corrupted record cannot revert to an older one. Rollback goes back to the `previous` slot after
 /// checking its CRC. Every outcome is a slot_status; on failure the in-memory view stays
 /// as it was (flash may hold a partial slot, which no record references).
 ///
-/// Wear: a checkpoint erases both status pages once and the inactive slot's pages once.
+/// Wear: a checkpoint erases status pages three times (one per page per record) and the
+/// inactive slot's pages once.
 /// Memory: sizeof = about 64 + Flash::write_size bytes (plus the Flash reference); RAM use
 /// does not grow with StateBytes (data is streamed through a 32-byte buffer).
 
@@ -255,7 +258,7 @@ class model_slots {
     const std::uint8_t t = target_slot();
     if (view_.slots[t].state != slot_state::candidate) return slot_status::no_candidate;
     EDGELOOP_TRY_SLOT(verify_slot(t));
-    return write_record(activated(view_, t));
+    return write_settled(activated(view_, t));
   }
 
   /// Returns to the previous model (after checking its CRC); the rejected one is marked
@@ -270,7 +273,7 @@ class model_slots {
     r.slots[view_.active] = slot_info{};
     r.slots[o].state = slot_state::active;
     r.active = o;
-    return write_record(r);
+    return write_settled(r);
   }
 
   /// Discards a candidate that is being written or committed but not active.
@@ -300,7 +303,7 @@ class model_slots {
     if (f != slot_status::ok) return f;
     record r = view_;
     r.slots[target_] = si;
-    return write_record(activated(r, target_));
+    return write_settled(activated(r, target_));
   }
   template <class T>
   slot_status checkpoint_state(const T& value, std::uint32_t tag = 0) noexcept {
@@ -405,6 +408,15 @@ class model_slots {
     sequence_ = r.sequence;
     next_page_ = static_cast<std::uint8_t>(1 - next_page_);
     return slot_status::ok;
+  }
+
+  /// A change of the active model is written twice (sequence n and n + 1), so that once
+  /// the call returns both status pages name the new model and a damaged record can only
+  /// fall back to that same model. A cut between the two leaves record n (the new model)
+  /// next to the record before the change (the old model).
+  slot_status write_settled(const record& r) noexcept {
+    EDGELOOP_TRY_SLOT(write_record(r));
+    return write_record(r);
   }
 
   slot_status erase_slot(std::uint8_t s) noexcept {
