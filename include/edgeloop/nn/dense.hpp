@@ -1,0 +1,88 @@
+#pragma once
+/// dense<Units>: fully connected layer y = W x + b over the flattened input (In = input
+/// shape's size). Parameters in the network's block: W (Units x In, row-major: the
+/// weights of one output are contiguous), then b (Units); biases start at 0.
+/// One sample runs as Eigen matrix-vector products (forward W x, backward W^T g and the
+/// rank-1 update g x^T); n > 1 samples as matrix-matrix products over the columns.
+/// Memory: (Units * In + Units) * sizeof(Scalar) parameters, nothing else.
+
+#include <cstddef>
+
+#include "../core/linalg.hpp"
+#include "../core/numeric.hpp"
+#include "../core/rng.hpp"
+#include "initializer.hpp"
+#include "shape.hpp"
+
+namespace edgeloop::nn {
+
+template <std::size_t Units, initializer Init = initializer::he_uniform>
+struct dense {
+  static_assert(Units > 0, "dense needs at least one unit");
+
+  template <scalar Scalar, class InputShape>
+  struct bind {
+    using scalar_type = Scalar;
+    using input_shape = InputShape;
+    using output_shape = shape<Units>;
+    static constexpr std::size_t inputs = InputShape::size;
+    static constexpr std::size_t units = Units;
+    static constexpr std::size_t weight_count = Units * inputs;
+    static constexpr std::size_t param_count = weight_count + Units;
+    static constexpr std::size_t aux_count = 0;
+
+   private:
+    static constexpr int rows = static_cast<int>(Units);
+    static constexpr int cols = static_cast<int>(inputs);
+    using weights = matrix<Scalar, rows, cols>;
+    using in_vec = Eigen::Matrix<Scalar, cols, 1>;
+    using out_vec = Eigen::Matrix<Scalar, rows, 1>;
+    using in_mat = Eigen::Matrix<Scalar, cols, Eigen::Dynamic>;
+    using out_mat = Eigen::Matrix<Scalar, rows, Eigen::Dynamic>;
+
+   public:
+    static void initialize(Scalar* p, rng& r) noexcept {
+      initialize_weights(p, weight_count, inputs, Units, Init, r);
+      for (std::size_t i = weight_count; i < param_count; ++i) p[i] = Scalar(0);
+    }
+
+    static void forward(const Scalar* p, const Scalar* x, Scalar* y, std::size_t n) noexcept {
+      const Eigen::Map<const weights> w(p);
+      const Eigen::Map<const out_vec> b(p + weight_count);
+      if (n == 1) {
+        Eigen::Map<out_vec> yv(y);
+        yv.noalias() = w * Eigen::Map<const in_vec>(x);
+        yv += b;
+      } else {
+        const auto nc = static_cast<Eigen::Index>(n);
+        Eigen::Map<out_mat> ym(y, rows, nc);
+        ym.noalias() = w * Eigen::Map<const in_mat>(x, cols, nc);
+        ym.colwise() += b;
+      }
+    }
+    static void forward_train(const Scalar* p, const Scalar* x, Scalar* y, Scalar*, std::size_t n, rng&) noexcept {
+      forward(p, x, y, n);
+    }
+
+    static void backward(const Scalar* p, const Scalar* x, const Scalar*, const Scalar*, const Scalar* gy, Scalar* gx,
+                         Scalar* gp, std::size_t n) noexcept {
+      const Eigen::Map<const weights> w(p);
+      Eigen::Map<weights> gw(gp);
+      Eigen::Map<out_vec> gb(gp + weight_count);
+      if (n == 1) {
+        const Eigen::Map<const out_vec> g(gy);
+        gw.noalias() += g * Eigen::Map<const in_vec>(x).transpose();
+        gb += g;
+        if (gx != nullptr) Eigen::Map<in_vec>(gx).noalias() = w.transpose() * g;
+      } else {
+        const auto nc = static_cast<Eigen::Index>(n);
+        const Eigen::Map<const out_mat> g(gy, rows, nc);
+        gw.noalias() += g * Eigen::Map<const in_mat>(x, cols, nc).transpose();
+        gb += g.rowwise().sum();
+        if (gx != nullptr) Eigen::Map<in_mat>(gx, cols, nc).noalias() = w.transpose() * g;
+      }
+    }
+  };
+};
+
+}  // namespace edgeloop::nn
