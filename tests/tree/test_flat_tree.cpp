@@ -119,9 +119,9 @@ TEST_CASE("flat_tree built at compile time predicts at compile time", "[tree][fl
   constexpr tiny_flat::node back[] = {{0.5f, 0, 1, ~0}, {0.25f, 1, 0, ~1}};
   constexpr tiny_flat::node far_leaf[] = {{0.5f, 0, ~0, ~3}};
   constexpr tiny_flat::node bad_feature[] = {{0.5f, 2, ~0, ~1}};
-  STATIC_REQUIRE_FALSE(tiny_flat::valid(back, 3));
-  STATIC_REQUIRE_FALSE(tiny_flat::valid(far_leaf, 3));
-  STATIC_REQUIRE_FALSE(tiny_flat::valid(bad_feature, 3));
+  STATIC_REQUIRE(!tiny_flat::valid(back, 3));
+  STATIC_REQUIRE(!tiny_flat::valid(far_leaf, 3));
+  STATIC_REQUIRE(!tiny_flat::valid(bad_feature, 3));
   CHECK(tiny_tree.predict({0.9f, 0.9f}) == 2);
 }
 
