@@ -51,7 +51,7 @@ void bind_common(P& p, B& b) {
 
 void add_tree_models(model_registry& r) {
   r.add_classifier<eval_hoeffding_tree>("hoeffding_tree", "VFDT (MOA/River defaults: grace 200, delta 1e-7, tau 0.05, NB-adaptive leaves)", [](auto& p, auto& b) { bind_common(p, b); });
-  r.add_classifier<eval_hoeffding_adaptive_tree>("hoeffding_adaptive_tree", "Hoeffding Adaptive Tree, HAT-ADWIN (MOA defaults)", [](auto& p, auto& b) { bind_common(p, b); b("adwin_delta", p.drift_confidence); b("switch_delta", p.switch_confidence); b("switch_min_width", p.switch_min_width); b("replace_on_alternate_split", p.replace_on_alternate_split); });
+  r.add_classifier<eval_hoeffding_adaptive_tree>("hoeffding_adaptive_tree", "Hoeffding Adaptive Tree, HAT-ADWIN (MOA defaults)", [](auto& p, auto& b) { bind_common(p, b); b("adwin_delta", p.drift_confidence); b("switch_delta", p.switch_confidence); b("switch_min_width", p.switch_min_width); b("replace_on_alternate_split", p.replace_on_alternate_split); b("restart_alternate_on_drift", p.restart_alternate_on_drift); });
 }
 
 }  // namespace edgeloop_eval
