@@ -144,6 +144,7 @@ class basic_cart {
   template <class Samples>
     requires requires(const Samples& s, std::size_t i) {
       { s.size() } -> std::convertible_to<std::size_t>;
+      requires std::is_lvalue_reference_v<decltype(s[i])>;  // samples stay where they are
       { s[i].x } -> std::convertible_to<const input_type&>;
       { s[i].y } -> std::convertible_to<target_type>;
     }
