@@ -9,6 +9,7 @@
 /// tau = l / (||x||^2 + 1 / (2C)) (PA-II), then w += tau y x, b += tau y. ||x|| excludes
 /// the intercept's constant input, as scikit-learn.
 /// Regressor: l = max(0, |y - p| - epsilon), the same tau, w += sign(y - p) tau x.
+/// An input whose ||x||^2 overflows is refused (non_finite_input).
 /// More classes: one_vs_rest<passive_aggressive_classifier<...>, Classes>.
 ///
 /// Memory: (Features + 1)*sizeof(Scalar) + sizeof(params) + 8 bytes (+ padding); exact
@@ -119,6 +120,7 @@ class passive_aggressive_classifier {
     const Scalar loss = Scalar(1) - sy * m_.score(x);
     if (!(loss > Scalar(0))) return status::ok;
     const Scalar sqnorm = as_vector(x).squaredNorm();
+    if (!is_finite(sqnorm)) return status::non_finite_input;
     return m_.add(x, sy * m_.tau(params_.variant, params_.c, loss, sqnorm), params_.fit_intercept);
   }
 
@@ -201,6 +203,7 @@ class passive_aggressive_regressor {
     if (!is_finite(r)) return status::non_finite_input;
     if (!(loss > Scalar(0))) return status::ok;
     const Scalar sqnorm = as_vector(x).squaredNorm();
+    if (!is_finite(sqnorm)) return status::non_finite_input;
     const Scalar t = m_.tau(params_.variant, params_.c, loss, sqnorm);
     return m_.add(x, r < Scalar(0) ? -t : t, params_.fit_intercept);
   }
