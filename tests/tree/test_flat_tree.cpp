@@ -226,8 +226,14 @@ TEST_CASE("flat_tree from a cart predicts like it; int16 on the grid too", "[tre
   for (int i = 0; i < 2000; ++i) {
     std::array<float, features> v = point(r);
     differ += f.predict(v) == tree.predict(v) ? 0 : 1;
-    for (std::size_t k = 0; k < features; ++k) v[k] = q.dequantize(q.quantize(v[k], k), k);
-    differ16 += q.predict(v) == tree.predict(v) ? 0 : 1;
+    flat16::quantized_input_type grid_v{};
+    for (std::size_t k = 0; k < features; ++k) {
+      grid_v[k] = q.quantize(v[k], k);
+      v[k] = q.dequantize(grid_v[k], k);
+    }
+    const class_label expected = tree.predict(v);
+    differ16 += q.predict(v) == expected ? 0 : 1;
+    differ16 += q.predict_quantized(grid_v) == expected ? 0 : 1;
   }
   for (const auto& v : x) differ += f.predict(v) == tree.predict(v) ? 0 : 1;
   CHECK(differ == 0);

@@ -24,15 +24,17 @@
 /// quantized per feature, q = clamp(round_half_up((x - offset_f) / scale_f), -32768,
 /// 32767), and a threshold t becomes the largest grid index T with offset_f + T*scale_f
 /// <= t. For inputs on the grid (x = offset_f + k*scale_f in Scalar, |k| <= 32767) the
-/// int16 tree predicts exactly like the source; an input off the grid is rounded to its
-/// nearest grid point first, so inputs within half a step of a threshold may take the
-/// other side, and inputs beyond the grid are clamped. predict_quantized() takes inputs
-/// already on the grid (e.g. raw ADC counts with scale 1, offset 0): integers only.
+/// int16 tree predicts exactly like the source. An input off the grid goes left when its
+/// nearest grid point is <= T (computed as (x - offset - scale/2)/scale < T, so exact
+/// midpoints between grid points may go either way): inputs within half a step of a
+/// threshold may take the other side than in the source. predict_quantized() takes inputs
+/// already on the grid (quantize(), or e.g. raw ADC counts with scale 1, offset 0):
+/// integers only, and the same decisions as predict() on the grid.
 /// NaN inputs are not supported (they go right at numeric nodes; the source trees differ).
 ///
 /// Memory: MaxNodes * sizeof(node) (8 bytes with int16 thresholds, 8 or 12 with float:
 /// threshold, 16-bit feature, two 16-bit children) + (MaxNodes + 1) * sizeof(Output) for
-/// the leaves + 2 * Features * sizeof(Scalar) for int16 quantization + 8 bytes; exact value
+/// the leaves + 4 * Features * sizeof(Scalar) for int16 quantization + 12 bytes; exact value
 /// in memory_bytes. assign() uses (2 * MaxNodes + 1) * 2 bytes of stack.
 
 #include <array>
@@ -111,6 +113,7 @@ class flat_tree {
     std::array<Scalar, quantized ? Features : 0> scale;
     std::array<Scalar, quantized ? Features : 0> inverse_scale;
     std::array<Scalar, quantized ? Features : 0> offset;
+    std::array<Scalar, quantized ? Features : 0> midpoint_offset;  ///< offset + scale/2
   };
 
   static constexpr std::uint32_t magic = 0x54414C46u;  // "FLAT"
@@ -292,27 +295,31 @@ class flat_tree {
 
   /// The output of the leaf x reaches.
   constexpr Output predict(const input_type& x) const noexcept {
-    std::int_fast32_t i = 0;
-    do {
-      const node& n = s_.nodes[static_cast<std::size_t>(i)];
-      if constexpr (quantized)
-        i = quantize(x[n.feature], n.feature) <= n.threshold ? n.left : n.right;
+    const node* n = s_.nodes.data();
+    for (;;) {
+      std::int_fast32_t c;
+      if constexpr (quantized)  // grid position (x - offset)/scale - 1/2 < T: nearest grid point <= T
+        c = (x[n->feature] - s_.midpoint_offset[n->feature]) * s_.inverse_scale[n->feature] <
+                    static_cast<Scalar>(n->threshold)
+                ? n->left
+                : n->right;
       else
-        i = x[n.feature] <= n.threshold ? n.left : n.right;
-    } while (i >= 0);
-    return s_.leaves[static_cast<std::size_t>(~i)];
+        c = x[n->feature] <= n->threshold ? n->left : n->right;
+      if (c < 0) return s_.leaves[static_cast<std::size_t>(~c)];
+      n = s_.nodes.data() + c;
+    }
   }
 
   /// The output for an input already on the int16 grid (no floating point).
   constexpr Output predict_quantized(const quantized_input_type& q) const noexcept
     requires(quantized)
   {
-    std::int_fast32_t i = 0;
-    do {
-      const node& n = s_.nodes[static_cast<std::size_t>(i)];
-      i = q[n.feature] <= n.threshold ? n.left : n.right;
-    } while (i >= 0);
-    return s_.leaves[static_cast<std::size_t>(~i)];
+    const node* n = s_.nodes.data();
+    for (;;) {
+      const std::int_fast32_t c = q[n->feature] <= n->threshold ? n->left : n->right;
+      if (c < 0) return s_.leaves[static_cast<std::size_t>(~c)];
+      n = s_.nodes.data() + c;
+    }
   }
 
   /// Grid index of x for feature f (round half up, clamped to int16).
@@ -361,7 +368,7 @@ class flat_tree {
     if constexpr (quantized)
       for (std::size_t f = 0; f < Features; ++f)
         if (!(s.scale[f] > Scalar(0)) || !is_finite(s.scale[f]) || !is_finite(s.offset[f]) ||
-            !(s.inverse_scale[f] > Scalar(0)) || !is_finite(s.inverse_scale[f]))
+            !(s.inverse_scale[f] == Scalar(1) / s.scale[f]) || !(s.midpoint_offset[f] == s.offset[f] + s.scale[f] / Scalar(2)))
           return status::invalid_state;
     s_ = s;
     return status::ok;
@@ -384,6 +391,7 @@ class flat_tree {
     s_.scale[f] = scale;
     s_.offset[f] = offset;
     s_.inverse_scale[f] = Scalar(1) / scale;
+    s_.midpoint_offset[f] = offset + scale / Scalar(2);
   }
 
   constexpr void set_arrays(std::span<const node> nodes, std::span<const Output> leaves) noexcept {
