@@ -7,8 +7,30 @@
 option(EDGELOOP_WITH_SODIUM "Build the libsodium (Ed25519) artifact verifier when found" ON)
 option(EDGELOOP_WITH_MBEDTLS "Build the mbedTLS (ECDSA P-256) artifact verifier when found" ON)
 
+set(EDGELOOP_MBEDTLS_SOURCE_DIR "" CACHE PATH
+    "Board builds: unpacked mbedTLS 2.28 sources (apt-get source mbedtls) to build edgeloop::mbedtls_verifier from")
+
 if(CMAKE_CROSSCOMPILING)
-  # Host libraries do not link into board images (mbedTLS for boards: build it from source).
+  # Host libraries do not link into board images. mbedTLS for a board: built here from
+  # its sources with cmake/edgeloop-mbedtls-board-config.h (ECDSA P-256 verification
+  # through PSA, static-buffer allocator, no entropy source).
+  if(EDGELOOP_MBEDTLS_SOURCE_DIR AND NOT TARGET edgeloop::mbedtls_verifier)
+    if(NOT EXISTS ${EDGELOOP_MBEDTLS_SOURCE_DIR}/library/psa_crypto.c)
+      message(FATAL_ERROR "EDGELOOP_MBEDTLS_SOURCE_DIR=${EDGELOOP_MBEDTLS_SOURCE_DIR}: no library/psa_crypto.c there")
+    endif()
+    file(GLOB mbedtls_sources ${EDGELOOP_MBEDTLS_SOURCE_DIR}/library/*.c)
+    add_library(edgeloop_mbedcrypto_board STATIC ${mbedtls_sources})
+    target_include_directories(edgeloop_mbedcrypto_board SYSTEM PUBLIC ${EDGELOOP_MBEDTLS_SOURCE_DIR}/include)
+    target_include_directories(edgeloop_mbedcrypto_board PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+    target_compile_definitions(edgeloop_mbedcrypto_board PUBLIC
+      MBEDTLS_CONFIG_FILE="edgeloop-mbedtls-board-config.h")
+    target_compile_options(edgeloop_mbedcrypto_board PRIVATE -O2 -w)  # third-party code: no project warnings
+    add_library(edgeloop_mbedtls_verifier INTERFACE)
+    target_link_libraries(edgeloop_mbedtls_verifier INTERFACE edgeloop::edgeloop edgeloop_mbedcrypto_board)
+    target_compile_definitions(edgeloop_mbedtls_verifier INTERFACE EDGELOOP_HAVE_MBEDTLS=1)
+    add_library(edgeloop::mbedtls_verifier ALIAS edgeloop_mbedtls_verifier)
+    message(STATUS "edgeloop: mbedTLS for ${EDGELOOP_BOARD} from ${EDGELOOP_MBEDTLS_SOURCE_DIR}")
+  endif()
   return()
 endif()
 
