@@ -3,9 +3,11 @@
 /// (BSGD, Wang, Crammer & Vucetic 2012): Pegasos in the kernel's feature space with at
 /// most Budget support vectors.
 ///
-/// Model: f_o(x) = sum_i alpha_io k(x_i, x) over the support vectors (no bias).
+/// Model: f_o(x) = sum_i alpha_io k(x_i, x) + b_o over the support vectors (b = 0 unless
+/// fit_intercept: then b takes the same step as a weight on a constant feature 1).
 /// Step t (from 1), eta_t = 1 / (lambda t): every alpha is scaled by (1 - 1/t); then, if
-/// the hinge loss is positive, x becomes a support vector with coefficients eta_t g:
+/// the hinge loss is positive, x becomes a support vector with coefficients eta_t g (and
+/// b += eta_t g with fit_intercept; b is scaled by (1 - 1/t) like the alphas):
 ///  - two classes (one output, s = +1 for class 1, -1 for class 0): loss 1 - s f(x), g = s;
 ///  - more classes (multi-class hinge of Crammer & Singer, as the paper's multi-class
 ///    BSGD): r = the best wrong class, loss 1 + f_r(x) - f_y(x), g_y = +1, g_r = -1.
@@ -16,13 +18,15 @@
 ///    removal is merged with the partner n that loses the least weight. The merged point
 ///    is z = h x_m + (1 - h) x_n with alpha_z = alpha_m k(x_m, z) + alpha_n k(x_n, z); for
 ///    the RBF kernel k(x_m, z) = k_mn^((1-h)^2), k(x_n, z) = k_mn^(h^2), and h in [0, 1]
-///    maximises ||alpha_z||^2 (golden-section search, tolerance 1e-3), which minimises the
-///    weight degradation ||alpha_m phi(x_m) + alpha_n phi(x_n) - alpha_z phi(z)||^2.
+///    minimises the weight degradation ||alpha_m phi(x_m) + alpha_n phi(x_n) - alpha_z phi(z)||^2
+///    (= maximises ||alpha_z||^2; the loss can be bimodal in h, so a grid of 11 points
+///    picks the basin and golden-section search refines it to 1e-3), evaluated in a
+///    form without cancellation (see merge_loss).
 ///    With two classes only partners whose alpha has the sign of alpha_m are considered
 ///    (removal when there is none).
 /// Prediction: class 1 when f(x) > 0 (two classes), else the arg max (ties: lowest label).
 ///
-/// Memory: Budget*(Features + Outputs)*sizeof(Scalar) + params + 8 bytes, Outputs = 1 for
+/// Memory: (Budget*(Features + Outputs) + Outputs)*sizeof(Scalar) + params + 8 bytes, Outputs = 1 for
 /// two classes, Classes otherwise; exact value in memory_bytes.
 
 #include <array>
@@ -69,17 +73,19 @@ class budget_kernel_svm {
     Scalar lambda = Scalar(1e-4);  ///< regularisation, > 0 (lambda = 1 / (C n) for an SVM with C)
     budget_maintenance maintenance = Kernel::mergeable ? budget_maintenance::merging : budget_maintenance::removal;
     kernel_params kernel{};
+    bool fit_intercept = false;  ///< learn a bias b (regularised, as a constant 1 feature)
   };
 
   struct state_type {
     std::uint32_t magic;
     std::uint16_t version;
     std::uint8_t maintenance;
-    std::uint8_t reserved;
+    std::uint8_t fit_intercept;
     Scalar lambda;
     kernel_params kernel;
     std::uint32_t steps;
     std::uint32_t count;
+    std::array<Scalar, outputs> bias;               ///< 0 without fit_intercept
     std::array<Scalar, Budget * Features> vectors;  ///< [support vector][feature], unused rows 0
     std::array<Scalar, Budget * outputs> alphas;    ///< [support vector][output], unused rows 0
   };
@@ -132,8 +138,10 @@ class budget_kernel_svm {
     if (violated && !all_finite(g)) return status::non_finite_input;
 
     as_vector(alphas_) *= Scalar(1) - Scalar(1) / t;
+    as_vector(bias_) *= Scalar(1) - Scalar(1) / t;
     ++steps_;
     if (!violated) return status::ok;
+    if (params_.fit_intercept) as_vector(bias_) += as_vector(g);
     if (count_ < Budget) {
       append(x, g);
       return status::ok;
@@ -150,7 +158,8 @@ class budget_kernel_svm {
     for (std::size_t i = 0; i < count_; ++i)
       k[i] = Kernel::evaluate(params_.kernel, sv.row(static_cast<Eigen::Index>(i)).transpose(), xv);
     decision_type f;
-    as_vector(f) = as_matrix<static_cast<int>(Budget), static_cast<int>(outputs)>(alphas_).transpose() * as_vector(k);
+    as_vector(f) = as_matrix<static_cast<int>(Budget), static_cast<int>(outputs)>(alphas_).transpose() * as_vector(k) +
+                   as_vector(bias_);
     return f;
   }
 
@@ -169,6 +178,7 @@ class budget_kernel_svm {
   void reset() noexcept {
     vectors_.fill(Scalar(0));
     alphas_.fill(Scalar(0));
+    bias_.fill(Scalar(0));
     count_ = 0;
     steps_ = 0;
   }
@@ -184,11 +194,12 @@ class budget_kernel_svm {
     s.magic = magic;
     s.version = version;
     s.maintenance = static_cast<std::uint8_t>(params_.maintenance);
-    s.reserved = 0;
+    s.fit_intercept = params_.fit_intercept ? 1 : 0;
     s.lambda = params_.lambda;
     s.kernel = params_.kernel;
     s.steps = steps_;
     s.count = count_;
+    s.bias = bias_;
     s.vectors = vectors_;
     s.alphas = alphas_;
     return s;
@@ -196,10 +207,14 @@ class budget_kernel_svm {
 
   /// Adopts `s` (with its params) or returns invalid_state and changes nothing.
   status restore(const state_type& s) noexcept {
-    if (s.magic != magic || s.version != version || s.reserved != 0 || s.maintenance > 1) return status::invalid_state;
-    const params p{s.lambda, static_cast<budget_maintenance>(s.maintenance), s.kernel};
+    if (s.magic != magic || s.version != version || s.fit_intercept > 1 || s.maintenance > 1)
+      return status::invalid_state;
+    const params p{s.lambda, static_cast<budget_maintenance>(s.maintenance), s.kernel, s.fit_intercept == 1};
     if (validate(p) != status::ok || s.count > Budget) return status::invalid_state;
-    if (!all_finite(s.vectors) || !all_finite(s.alphas)) return status::invalid_state;
+    if (!all_finite(s.vectors) || !all_finite(s.alphas) || !all_finite(s.bias)) return status::invalid_state;
+    if (!p.fit_intercept)
+      for (const Scalar b : s.bias)
+        if (b != Scalar(0)) return status::invalid_state;
     for (std::size_t i = s.count; i < Budget; ++i) {
       for (std::size_t j = 0; j < Features; ++j)
         if (s.vectors[i * Features + j] != Scalar(0)) return status::invalid_state;
@@ -209,6 +224,7 @@ class budget_kernel_svm {
     params_ = p;
     steps_ = s.steps;
     count_ = s.count;
+    bias_ = s.bias;
     vectors_ = s.vectors;
     alphas_ = s.alphas;
     return status::ok;
@@ -289,10 +305,8 @@ class budget_kernel_svm {
       }
       const Eigen::Map<const vec> xn(row_of(n, x));
       const Scalar d2 = (xm - xn).squaredNorm();
-      const Scalar kmn = Kernel::from_squared_distance(params_.kernel, d2);
       Scalar h = 0;
-      const Scalar kept = merged_weight(am, an, d2, h);
-      const Scalar loss = am.squaredNorm() + an.squaredNorm() + Scalar(2) * kmn * am.dot(an) - kept;
+      const Scalar loss = merge_loss(am, an, d2, h);
       if (loss < best_loss) {
         best_loss = loss;
         best = n;
@@ -319,39 +333,67 @@ class budget_kernel_svm {
     return true;
   }
 
-  /// max over h in [0, 1] of ||alpha_m k(x_m, z_h) + alpha_n k(x_n, z_h)||^2 (golden section).
+  /// Weight degradation of merging (m, n) into z_h = h x_m + (1 - h) x_n,
+  ///   ||alpha_m phi_m + alpha_n phi_n - alpha_z phi_z||^2
+  ///   = |a_m|^2 (1 - k_m^2) + |a_n|^2 (1 - k_n^2) - 2 <a_m, a_n> (k_m k_n - k_mn)
+  /// with k_m = k(x_m, z), k_n = k(x_n, z), k_m k_n - k_mn = k_m k_n (1 - exp(-2 gamma h (1-h) d2))
+  /// (each factor without cancellation: float merges of heavy and light vectors stay
+  /// exact), minimised over h in [0, 1]: grid of 11 points, then golden section (1e-3).
   template <class Am, class An>
-  Scalar merged_weight(const Am& am, const An& an, Scalar d2, Scalar& h_out) const noexcept {
-    auto value = [&](Scalar h) {
-      const Scalar km = Kernel::from_squared_distance(params_.kernel, (Scalar(1) - h) * (Scalar(1) - h) * d2);
-      const Scalar kn = Kernel::from_squared_distance(params_.kernel, h * h * d2);
-      return (am * km + an * kn).squaredNorm();
+  Scalar merge_loss(const Am& am, const An& an, Scalar d2, Scalar& h_out) const noexcept {
+    const Scalar mm = am.squaredNorm(), nn = an.squaredNorm(), mn = am.dot(an);
+    auto loss = [&](Scalar h) {
+      const Scalar dm = (Scalar(1) - h) * (Scalar(1) - h) * d2, dn = h * h * d2;
+      const Scalar km = Kernel::from_squared_distance(params_.kernel, dm);
+      const Scalar kn = Kernel::from_squared_distance(params_.kernel, dn);
+      const Scalar cm = Kernel::complement_from_squared_distance(params_.kernel, Scalar(2) * dm);  // 1 - km^2
+      const Scalar cn = Kernel::complement_from_squared_distance(params_.kernel, Scalar(2) * dn);  // 1 - kn^2
+      const Scalar cross = km * kn * Kernel::complement_from_squared_distance(params_.kernel, Scalar(2) * h * (Scalar(1) - h) * d2);
+      return mm * cm + nn * cn - Scalar(2) * mn * cross;
     };
+    // The loss is bimodal in h when the two points are far apart (z near x_m or near x_n):
+    // a grid of 11 points picks the right basin, golden section refines inside it.
+    std::size_t best_k = 0;
+    Scalar best_grid = loss(Scalar(0));
+    for (std::size_t k = 1; k <= 10; ++k) {
+      const Scalar v = loss(static_cast<Scalar>(k) / Scalar(10));
+      if (v < best_grid) {
+        best_grid = v;
+        best_k = k;
+      }
+    }
     constexpr Scalar ratio = Scalar(0.6180339887498949);
-    Scalar lo = 0, hi = 1;
+    Scalar lo = best_k > 0 ? static_cast<Scalar>(best_k - 1) / Scalar(10) : Scalar(0);
+    Scalar hi = best_k < 10 ? static_cast<Scalar>(best_k + 1) / Scalar(10) : Scalar(1);
     Scalar c = hi - ratio * (hi - lo), d = lo + ratio * (hi - lo);
-    Scalar fc = value(c), fd = value(d);
+    Scalar fc = loss(c), fd = loss(d);
     while (hi - lo > Scalar(1e-3)) {
-      if (fc > fd) {
+      if (fc < fd) {
         hi = d;
         d = c;
         fd = fc;
         c = hi - ratio * (hi - lo);
-        fc = value(c);
+        fc = loss(c);
       } else {
         lo = c;
         c = d;
         fc = fd;
         d = lo + ratio * (hi - lo);
-        fd = value(d);
+        fd = loss(d);
       }
     }
     h_out = (lo + hi) / Scalar(2);
-    return value(h_out);
+    const Scalar refined = loss(h_out);
+    if (best_grid < refined) {  // the grid point itself (e.g. an end point) is better
+      h_out = static_cast<Scalar>(best_k) / Scalar(10);
+      return best_grid;
+    }
+    return refined;
   }
 
   std::array<Scalar, Budget * Features> vectors_;
   std::array<Scalar, Budget * outputs> alphas_;
+  std::array<Scalar, outputs> bias_;
   params params_;
   std::uint32_t steps_ = 0;
   std::uint32_t count_ = 0;

@@ -7,7 +7,10 @@
 ///   static Scalar evaluate(const params&, a, b);   // a, b: Eigen vector expressions
 ///   static Scalar self(const params&, a);          // k(a, a)
 ///   static constexpr bool mergeable;               // k(z, z) = 1 and k a function of ||a - b||
-///                                                  // (what BSGD merging needs: RBF only)
+///                                                  // (what BSGD merging needs: RBF only);
+///                                                  // mergeable kernels also provide
+///                                                  // from_squared_distance(p, d2) and
+///                                                  // complement_from_squared_distance(p, d2) = 1 - k
 /// Two are provided:
 ///   rbf_kernel:        k(a, b) = exp(-gamma ||a - b||^2)                (gamma > 0)
 ///   polynomial_kernel: k(a, b) = (gamma <a, b> + coef0)^degree          (gamma > 0, degree 1..10)
@@ -42,6 +45,10 @@ struct rbf_kernel {
   }
   /// exp(-gamma d2) from a squared distance.
   static Scalar from_squared_distance(const params& p, Scalar d2) noexcept { return std::exp(-p.gamma * d2); }
+  /// 1 - exp(-gamma d2), without cancellation for small d2.
+  static Scalar complement_from_squared_distance(const params& p, Scalar d2) noexcept {
+    return -std::expm1(-p.gamma * d2);
+  }
   template <class A>
   static Scalar self(const params&, const Eigen::MatrixBase<A>&) noexcept {
     return Scalar(1);
