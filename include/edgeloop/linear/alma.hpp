@@ -9,7 +9,7 @@
 /// Prediction: 1 when w.x > 0; probability sigmoid(w.x) (River). More classes:
 /// one_vs_rest<alma<...>, Classes>.
 ///
-/// Memory: Features*sizeof(Scalar) + 4 + sizeof(params) bytes (+ padding); exact value in
+/// Memory: (Features + 2)*sizeof(Scalar) + 4 + sizeof(params) bytes (+ padding); exact value in
 /// memory_bytes.
 
 #include <array>
@@ -74,7 +74,7 @@ class alma {
     if (!all_finite(x)) return status::non_finite_input;
     if (y > 1) return status::label_out_of_range;
     const Scalar sy = y == 1 ? Scalar(1) : Scalar(-1);
-    const Scalar inv_sqrt_k = Scalar(1) / std::sqrt(static_cast<Scalar>(k_));
+    const Scalar inv_sqrt_k = inv_sqrt_k_;
     const Scalar gamma = params_.b * sqrt_p1_ * inv_sqrt_k;
     if (!(sy * decision_function(x) < (Scalar(1) - params_.alpha) * gamma)) return status::ok;
     if (k_ == UINT32_MAX) return status::capacity_exceeded;
@@ -91,6 +91,7 @@ class alma {
     if (norm > Scalar(1)) w /= norm;
     as_vector(w_) = w;
     ++k_;
+    refresh();
     return status::ok;
   }
 
@@ -108,6 +109,7 @@ class alma {
   void reset() noexcept {
     w_.fill(Scalar(0));
     k_ = 1;
+    refresh();
   }
 
   Scalar weight(std::size_t j) const noexcept { return w_[j]; }
@@ -135,12 +137,16 @@ class alma {
   }
 
  private:
-  void refresh() noexcept { sqrt_p1_ = std::sqrt(params_.p - Scalar(1)); }
+  void refresh() noexcept {
+    sqrt_p1_ = std::sqrt(params_.p - Scalar(1));
+    inv_sqrt_k_ = Scalar(1) / std::sqrt(static_cast<Scalar>(k_));
+  }
 
   std::array<Scalar, Features> w_;
   std::uint32_t k_ = 1;
   params params_;
-  Scalar sqrt_p1_ = 1;  ///< derived: sqrt(p - 1)
+  Scalar sqrt_p1_ = 1;     ///< derived: sqrt(p - 1)
+  Scalar inv_sqrt_k_ = 1;  ///< derived: 1 / sqrt(k), refreshed when k changes
 };
 
 template <scalar Scalar, std::size_t Features>
