@@ -6,7 +6,11 @@
 #include <span>
 #include <vector>
 
+#include <cstdlib>
+#include <string>
+
 #include "edgeloop/core/rng.hpp"
+#include "edgeloop/host/flat_tree_source.hpp"
 #include "edgeloop/tree/cart.hpp"
 #include "edgeloop/tree/flat_tree.hpp"
 #include "edgeloop/tree/hoeffding_tree.hpp"
@@ -15,6 +19,16 @@
 using namespace edgeloop;
 
 namespace {
+
+// What to_source prints for the tree of the test case "to_source ..." below, pasted here:
+// it compiles and is a constexpr tree.
+// edgeloop flat_tree: 2 nodes, 3 leaves
+static constexpr edgeloop::flat_tree<float, 2, 2>::node pasted_nodes[] = {
+    {0.100000001f, 0, 1, -1},
+    {-2.50000003e-08f, 1, -2, -3},
+};
+static constexpr edgeloop::class_label pasted_leaves[] = {2, 0, 1};
+static constexpr edgeloop::flat_tree<float, 2, 2> pasted(pasted_nodes, pasted_leaves);
 
 template <class S, std::size_t N>
 std::array<S, N> point(rng& r) {
@@ -182,4 +196,57 @@ TEST_CASE("flat_tree host: a deep cart compiles exactly; int16 identical on the 
   // Off the grid (steps of 1.2/65534): only inputs within half a step of a threshold can differ.
   INFO("int16 off-grid disagreements: " << off_grid16 << " of 50000");
   CHECK(off_grid16 <= 5);
+}
+
+TEST_CASE("flat_tree host: to_source prints constexpr arrays that read back exactly", "[tree][flat_tree]") {
+  using tiny = flat_tree<float, 2, 7>;
+  const tiny::node nodes[] = {{0.1f, 0, 1, ~0}, {-2.5e-8f, 1, ~1, ~2}};
+  const class_label leaves[] = {2, 0, 1};
+  const tiny t(nodes, leaves);
+  const std::string expected =
+      "// edgeloop flat_tree: 2 nodes, 3 leaves\n"
+      "static constexpr edgeloop::flat_tree<float, 2, 2>::node pasted_nodes[] = {\n"
+      "    {0.100000001f, 0, 1, -1},\n"
+      "    {-2.50000003e-08f, 1, -2, -3},\n"
+      "};\n"
+      "static constexpr edgeloop::class_label pasted_leaves[] = {2, 0, 1};\n"
+      "static constexpr edgeloop::flat_tree<float, 2, 2> pasted(pasted_nodes, pasted_leaves);\n";
+  CHECK(host::to_source(t, "pasted") == expected);
+  STATIC_REQUIRE(pasted.node_at(0).threshold == 0.1f);
+  STATIC_REQUIRE(pasted.node_at(1).threshold == -2.5e-8f);
+  STATIC_REQUIRE(pasted.predict({0.1f, -2.5e-8f}) == 0);
+  STATIC_REQUIRE(pasted.predict({0.1f, 0.0f}) == 1);
+  for (const float a : {-1.0f, 0.1f, 0.2f})
+    for (const float b : {-1.0f, -2.5e-8f, 0.0f}) CHECK(pasted.predict({a, b}) == t.predict({a, b}));
+
+  // A trained int16 tree: every printed threshold and grid value reads back exactly.
+  using tree = cart<float, 3, 2, 63, 200>;
+  using flat16 = flat_tree<float, 3, 31, class_label, std::int16_t>;
+  auto c = std::make_unique<tree>();
+  std::vector<tree::input_type> x(200);
+  std::vector<class_label> y(200);
+  rng r(4);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = point<float, 3>(r);
+    y[i] = x[i][0] * 3.3f + x[i][1] > 1.7f ? 1 : 0;
+  }
+  tree::params p;
+  p.max_depth = 4;
+  REQUIRE(c->set_parameters(p) == status::ok);
+  REQUIRE(c->fit(std::span<const tree::input_type>(x), std::span<const class_label>(y)) == status::ok);
+  flat16 q;
+  REQUIRE(q.set_quantization(flat16::grid_from_range({0, 0, 0}, {1, 1, 1})) == status::ok);
+  REQUIRE(q.assign(*c) == status::ok);
+  const std::string source = host::to_source(q, "model");
+  CHECK(source.find("edgeloop::flat_tree<float, 3, " + std::to_string(q.node_count()) +
+                    ", edgeloop::class_label, std::int16_t>") != std::string::npos);
+  CHECK(source.find("model(model_nodes, model_leaves, model_grid);") != std::string::npos);
+  const std::size_t grid_at = source.find("model_grid{{");
+  REQUIRE(grid_at != std::string::npos);
+  const char* cursor = source.c_str() + grid_at + 12;
+  for (std::size_t f = 0; f < 3; ++f) {
+    char* end = nullptr;
+    CHECK(std::strtof(cursor, &end) == q.grid().scale[f]);
+    cursor = end + 3;  // "f, "
+  }
 }
