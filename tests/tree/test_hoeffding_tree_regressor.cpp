@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <new>
+#include <utility>
 
 #include "edgeloop/core/rng.hpp"
 #include "edgeloop/tree/hoeffding_tree_regressor.hpp"
@@ -32,20 +34,72 @@ float piecewise(const std::array<float, N>& x) {
   return x[1] <= 1.5f ? 10.0f : 4.0f;
 }
 
-// Sample standard deviation (ddof 1), two-pass, long double.
-long double sample_sd(const long double* v, std::size_t n) {
-  if (n < 2) return 0;
+// Sample standard deviation (ddof 1), two-pass in long double, of the ys[i] with
+// side(i) true.
+template <class Side>
+long double sample_sd(const float* ys, std::size_t n, Side side) {
   long double mean = 0;
-  for (std::size_t i = 0; i < n; ++i) mean += v[i];
-  mean /= static_cast<long double>(n);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (side(i)) {
+      mean += ys[i];
+      ++k;
+    }
+  if (k < 2) return 0;
+  mean /= static_cast<long double>(k);
   long double ss = 0;
-  for (std::size_t i = 0; i < n; ++i) ss += (v[i] - mean) * (v[i] - mean);
-  return std::sqrt(ss / static_cast<long double>(n - 1));
+  for (std::size_t i = 0; i < n; ++i)
+    if (side(i)) ss += (ys[i] - mean) * (ys[i] - mean);
+  return std::sqrt(ss / static_cast<long double>(k - 1));
 }
 
-using grid_tree = hoeffding_tree_regressor<float, 3, 15, 4>;
+using grid_tree = hoeffding_tree_regressor<float, 3, 7, 2>;   // 1.5 KB
 using line_tree = hoeffding_tree_regressor<float, 2, 1, 1>;
-using small_tree = hoeffding_tree_regressor<float, 2, 7, 1, 8>;
+using small_tree = hoeffding_tree_regressor<float, 2, 7, 1, 8>;  // 0.5 KB
+#if defined(EDGELOOP_TARGET_TEST)
+constexpr std::size_t sdr_samples = 40;
+#else
+constexpr std::size_t sdr_samples = 60;
+#endif
+using sample3 = std::array<float, 3>;
+
+template <class... T>
+constexpr std::size_t footprint() {
+  constexpr std::size_t a = alignof(std::max_align_t);
+  return (((sizeof(T) + a - 1) / a * a) + ...);
+}
+constexpr std::size_t max_of(std::size_t a, std::size_t b) { return a > b ? a : b; }
+
+// The test cases build their models and states in place in one static buffer (they run
+// one after another): board RAM holds only the largest case, and no model-sized
+// temporary lands on the small board stacks.
+constexpr std::size_t arena_bytes =
+    max_of(max_of(footprint<grid_tree, std::array<sample3, sdr_samples>, std::array<float, sdr_samples>>(),
+                  footprint<line_tree>()),
+           footprint<small_tree, small_tree, small_tree::state_type, small_tree::state_type>());
+
+class arena {
+ public:
+  static void clear() noexcept { used_ = 0; }
+  template <class T, class... A>
+  static T& make(A&&... args) noexcept {
+    constexpr std::size_t a = alignof(std::max_align_t);
+    EDGELOOP_ASSERT(used_ + sizeof(T) <= arena_bytes, "test arena too small");
+    void* p = buffer_ + used_;
+    used_ += (sizeof(T) + a - 1) / a * a;
+    return *::new (p) T(std::forward<A>(args)...);
+  }
+  /// Rebuilds `object` in place from the arguments (no temporary on the stack).
+  template <class T, class... A>
+  static void rebuild(T& object, A&&... args) noexcept {
+    object.~T();
+    ::new (static_cast<void*>(&object)) T(std::forward<A>(args)...);
+  }
+
+ private:
+  alignas(std::max_align_t) static inline unsigned char buffer_[arena_bytes];
+  static inline std::size_t used_ = 0;
+};
 
 }  // namespace
 
@@ -55,14 +109,14 @@ TEST_CASE("hoeffding_tree_regressor: memory_bytes is the documented formula", "[
   constexpr std::size_t formula =
       nodes * (s + 4) + (nodes + 1) / 2 * ((f + 7) * s + 8) + slots * ((f * (2 + 3 * bins) + 2) * s + 2) +
       (2 * f + 8) * s + 28;
-  STATIC_REQUIRE(grid_tree::memory_bytes == formula);
+  STATIC_REQUIRE(hoeffding_tree_regressor<float, 3, 15, 4>::memory_bytes == formula);
   STATIC_REQUIRE(online_learner<grid_tree>);
   STATIC_REQUIRE(persistable<grid_tree>);
 }
 
 TEST_CASE("hoeffding_tree_regressor: a new tree predicts 0 and validates params", "[tree][hoeffding_regressor]") {
-  static grid_tree t;
-  t = grid_tree{};
+  arena::clear();
+  grid_tree& t = arena::make<grid_tree>();
   CHECK(t.predict({1.0f, 2.0f, 3.0f}) == 0.0f);
   CHECK(t.node_count() == 1);
   CHECK(t.active_leaf_count() == 1);
@@ -82,17 +136,17 @@ TEST_CASE("hoeffding_tree_regressor: a new tree predicts 0 and validates params"
 }
 
 TEST_CASE("hoeffding_tree_regressor: SDR of the best split equals a brute-force search", "[tree][hoeffding_regressor]") {
-  // 60 grid samples at the root (no split: grace period above 60); for each attribute the
+  // 60 grid samples (40 on boards) at the root (no split: grace period above 60); for each attribute the
   // tree's best split must be the partition x_f <= t of maximal SDR over all thresholds
   // between grid values (each branch >= 5 samples), with the same SDR and branch stats.
-  constexpr std::size_t n = 60;
-  static grid_tree t;
+  constexpr std::size_t n = sdr_samples;
   grid_tree::params p;
   p.grace_period = 1000;
   p.leaf = regression_leaf::mean;
-  t = grid_tree(p);
-  static std::array<std::array<float, 3>, n> xs;
-  static std::array<float, n> ys;
+  arena::clear();
+  grid_tree& t = arena::make<grid_tree>(p);
+  auto& xs = arena::make<std::array<sample3, n>>();
+  auto& ys = arena::make<std::array<float, n>>();
   rng r(7);
   for (std::size_t i = 0; i < n; ++i) {
     xs[i] = grid_point<3>(r);
@@ -100,23 +154,21 @@ TEST_CASE("hoeffding_tree_regressor: SDR of the best split equals a brute-force 
     REQUIRE(t.partial_fit(xs[i], ys[i]) == status::ok);
   }
   REQUIRE(t.node_count() == 1);
-  static long double all[n], left[n], right[n];
-  for (std::size_t i = 0; i < n; ++i) all[i] = ys[i];
-  const long double sd_all = sample_sd(all, n);
+  const long double sd_all = sample_sd(ys.data(), n, [](std::size_t) { return true; });
   for (std::size_t f = 0; f < 3; ++f) {
     const auto c = t.best_split(xs[0], f);
     long double best = -std::numeric_limits<long double>::infinity(), best_t = 0;
     std::size_t best_left = 0;
     for (int k = 0; k < 5; ++k) {
       const long double thr = k + 0.5L;
-      std::size_t nl = 0, nr = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (xs[i][f] <= thr) left[nl++] = ys[i];
-        else right[nr++] = ys[i];
-      }
+      std::size_t nl = 0;
+      for (std::size_t i = 0; i < n; ++i) nl += xs[i][f] <= thr ? 1 : 0;
+      const std::size_t nr = n - nl;
       if (nl < 5 || nr < 5) continue;
-      const long double sdr = sd_all - static_cast<long double>(nl) / n * sample_sd(left, nl) -
-                              static_cast<long double>(nr) / n * sample_sd(right, nr);
+      const auto left = [&](std::size_t i) { return xs[i][f] <= thr; };
+      const auto right = [&](std::size_t i) { return !(xs[i][f] <= thr); };
+      const long double sdr = sd_all - static_cast<long double>(nl) / n * sample_sd(ys.data(), n, left) -
+                              static_cast<long double>(nr) / n * sample_sd(ys.data(), n, right);
       if (sdr > best) {
         best = sdr;
         best_t = thr;
@@ -134,11 +186,11 @@ TEST_CASE("hoeffding_tree_regressor: SDR of the best split equals a brute-force 
 }
 
 TEST_CASE("hoeffding_tree_regressor: splits recover a piecewise-constant function exactly", "[tree][hoeffding_regressor]") {
-  static grid_tree t;
   grid_tree::params p;
   p.grace_period = 50;
   p.leaf = regression_leaf::mean;
-  t = grid_tree(p);
+  arena::clear();
+  grid_tree& t = arena::make<grid_tree>(p);
   rng r(11);
   for (int i = 0; i < 1500; ++i) {
     const auto x = grid_point<3>(r);
@@ -160,12 +212,12 @@ TEST_CASE("hoeffding_tree_regressor: a linear leaf converges to the least-square
   // y = 1 + 2 x0 - 3 x1 + noise, x uniform in [0, 1)^2; one leaf (MaxNodes 1), constant
   // learning rate. Reference: ordinary least squares on the same samples, solved in long
   // double from the normal equations.
-  static line_tree t;
   line_tree::params p;
   p.leaf = regression_leaf::linear;
   p.learning_rate = 0.05f;
   p.learning_rate_decay = 0;
-  t = line_tree(p);
+  arena::clear();
+  line_tree& t = arena::make<line_tree>(p);
   rng r(3);
 #if defined(EDGELOOP_TARGET_TEST)
   constexpr int n = 3000;
@@ -212,8 +264,8 @@ TEST_CASE("hoeffding_tree_regressor: a linear leaf converges to the least-square
 }
 
 TEST_CASE("hoeffding_tree_regressor: adaptive leaves pick the better model", "[tree][hoeffding_regressor]") {
-  static line_tree t;
-  t = line_tree{};  // adaptive by default
+  arena::clear();
+  line_tree& t = arena::make<line_tree>();  // adaptive by default
   rng r(5);
   for (int i = 0; i < 3000; ++i) {
     const std::array<float, 2> x{r.uniform<float>(), r.uniform<float>()};
@@ -223,7 +275,7 @@ TEST_CASE("hoeffding_tree_regressor: adaptive leaves pick the better model", "[t
   CHECK(t.predict(q) == t.predict_linear(q));
   CHECK(std::fabs(t.predict(q) - 3.6f) < std::fabs(t.predict_mean(q) - 3.6f));
   // A constant target: the mean is exact, the perceptron is not -> the mean is chosen.
-  t = line_tree{};
+  arena::rebuild(t);
   for (int i = 0; i < 500; ++i) {
     const std::array<float, 2> x{r.uniform<float>(), r.uniform<float>()};
     REQUIRE(t.partial_fit(x, i % 2 == 0 ? 1.0f : 1.5f) == status::ok);
@@ -232,35 +284,33 @@ TEST_CASE("hoeffding_tree_regressor: adaptive leaves pick the better model", "[t
 }
 
 TEST_CASE("hoeffding_tree_regressor: state round trip and restore validation", "[tree][hoeffding_regressor]") {
-  static grid_tree a, b;
-  static grid_tree::state_type s, s2;
-  grid_tree::params p;
+  small_tree::params p;
   p.grace_period = 50;
-  a = grid_tree(p);
-  b = grid_tree{};
+  arena::clear();
+  small_tree& a = arena::make<small_tree>(p);
+  small_tree& b = arena::make<small_tree>();
   rng r(13);
   for (int i = 0; i < 600; ++i) {
-    const auto x = grid_point<3>(r);
+    const auto x = grid_point<2>(r);
     REQUIRE(a.partial_fit(x, piecewise(x) + r.uniform<float>()) == status::ok);
   }
   REQUIRE(a.node_count() > 1);
-  s = a.state();
+  auto& s = arena::make<small_tree::state_type>(a.state());
   REQUIRE(b.restore(s) == status::ok);
-  s2 = b.state();
+  auto& s2 = arena::make<small_tree::state_type>(b.state());
   CHECK(same_bytes(s, s2));
   for (int i = 0; i < 200; ++i) {
-    const auto x = grid_point<3>(r);
+    const auto x = grid_point<2>(r);
     CHECK(a.predict(x) == b.predict(x));
     const float y = piecewise(x) + r.uniform<float>();
     REQUIRE(a.partial_fit(x, y) == status::ok);
     REQUIRE(b.partial_fit(x, y) == status::ok);
   }
-  s = a.state();
-  s2 = b.state();
+  arena::rebuild(s, a.state());
+  arena::rebuild(s2, b.state());
   CHECK(same_bytes(s, s2));
 
   // Corrupted states are refused and change nothing.
-  s2 = b.state();
   s = s2;
   s.magic ^= 1u;
   CHECK(b.restore(s) == status::invalid_state);
@@ -276,38 +326,37 @@ TEST_CASE("hoeffding_tree_regressor: state round trip and restore validation", "
   s = s2;
   s.parameters.grace_period = 0;
   CHECK(b.restore(s) == status::invalid_state);
-  s = b.state();
+  arena::rebuild(s, b.state());
   CHECK(same_bytes(s, s2));
 }
 
 TEST_CASE("hoeffding_tree_regressor: bad input leaves the model unchanged", "[tree][hoeffding_regressor]") {
-  static grid_tree t;
-  static grid_tree::state_type before, after;
-  t = grid_tree{};
+  arena::clear();
+  small_tree& t = arena::make<small_tree>();
   rng r(17);
   for (int i = 0; i < 300; ++i) {
-    const auto x = grid_point<3>(r);
+    const auto x = grid_point<2>(r);
     REQUIRE(t.partial_fit(x, piecewise(x)) == status::ok);
   }
-  before = t.state();
+  auto& before = arena::make<small_tree::state_type>(t.state());
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float inf = std::numeric_limits<float>::infinity();
-  CHECK(t.partial_fit({nan, 1.0f, 2.0f}, 1.0f) == status::non_finite_input);
-  CHECK(t.partial_fit({1.0f, 2.0f, -inf}, 1.0f) == status::non_finite_input);
-  CHECK(t.partial_fit({1.0f, 2.0f, 3.0f}, nan) == status::non_finite_input);
-  CHECK(t.partial_fit({1.0f, 2.0f, 3.0f}, inf) == status::non_finite_input);
-  after = t.state();
+  CHECK(t.partial_fit({nan, 1.0f}, 1.0f) == status::non_finite_input);
+  CHECK(t.partial_fit({1.0f, -inf}, 1.0f) == status::non_finite_input);
+  CHECK(t.partial_fit({1.0f, 2.0f}, nan) == status::non_finite_input);
+  CHECK(t.partial_fit({1.0f, 2.0f}, inf) == status::non_finite_input);
+  auto& after = arena::make<small_tree::state_type>(t.state());
   CHECK(same_bytes(before, after));
 }
 
 TEST_CASE("hoeffding_tree_regressor: full pools stop growth, leaves keep learning", "[tree][hoeffding_regressor]") {
   // 7 nodes and one observer slot: only one leaf at a time can grow; once 7 nodes exist the
   // structure freezes, but the leaves still learn (a shifted target moves the predictions).
-  static small_tree t;
   small_tree::params p;
   p.grace_period = 30;
   p.leaf = regression_leaf::mean;
-  t = small_tree(p);
+  arena::clear();
+  small_tree& t = arena::make<small_tree>(p);
   rng r(19);
   for (int i = 0; i < 3000; ++i) {
     const std::array<float, 2> x{r.uniform<float>(), r.uniform<float>()};
