@@ -3,8 +3,9 @@
 /// (one per output score) with intercepts, one shared weight scale (lazy L2, as
 /// scikit-learn's WeightVector: the true weights are wscale * w), the cumulative L1 state
 /// of Tsuruoka et al. (2009) (total penalty u and the applied penalties q) and the AdaGrad
-/// accumulators. update() validates before it mutates: a dry pass computes every new value
-/// and checks it is finite, then a second pass stores them.
+/// accumulators. update() validates before it mutates: small cores (<= 1 KB) are updated
+/// on a copy that is adopted only when every new value is finite; larger ones get a dry pass
+/// that computes and checks every new value, then a second pass that stores them.
 ///
 /// Memory: (3*Rows*Features + 2*Rows + 2)*sizeof(Scalar) + 8 bytes (+ padding).
 
@@ -31,6 +32,10 @@ struct sgd_step_config {
   Scalar adagrad_epsilon;
   bool fit_intercept;
 };
+
+/// Cores up to this size are updated through a copy on the stack (one pass); larger ones
+/// with a dry pass that only checks, then a storing pass.
+inline constexpr std::size_t small_core_bytes = 1024;
 
 template <scalar Scalar, std::size_t Features, std::size_t Rows>
 struct sgd_core {
@@ -74,7 +79,14 @@ struct sgd_core {
   status update(const std::array<Scalar, Features>& x, const std::array<Scalar, Rows>& g, Scalar eta,
                 const sgd_step_config<Scalar>& c) noexcept {
     if (!all_finite(g) || !is_finite(eta)) return status::non_finite_input;
-    if (c.learning_rate == sgd_learning_rate::adagrad) {
+    const bool adaptive = c.learning_rate == sgd_learning_rate::adagrad;
+    if constexpr (sizeof(sgd_core) <= small_core_bytes) {
+      // Small models: update a copy in one pass and adopt it when every value is finite.
+      sgd_core next = *this;
+      if (!(adaptive ? next.template adagrad<true>(x, g, c) : next.template plain<true>(x, g, eta, c)))
+        return status::non_finite_input;
+      *this = next;
+    } else if (adaptive) {
       if (!adagrad<false>(x, g, c)) return status::non_finite_input;
       static_cast<void>(adagrad<true>(x, g, c));
     } else {
