@@ -99,15 +99,29 @@ function(edgeloop_add_board_run name target)
   endif()
 endfunction()
 
-function(edgeloop_add_board_test area)
-  set(target test_${area})
-  add_executable(${target} ${ARGN} ${PROJECT_SOURCE_DIR}/tests/support/target_main.cpp)
-  # Tests run with EDGELOOP_ASSERT enabled, as on the host's Debug builds, although the
-  # board presets are MinSizeRel (NDEBUG).
-  target_compile_definitions(${target} PRIVATE EDGELOOP_TARGET_TEST EDGELOOP_ENABLE_ASSERTS=1)
-  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+# One board image per test file: each must fit the 16 KB Cortex-M0 on its own (an area's
+# files together need not). The runner's main() is compiled once per board.
+function(edgeloop_add_board_test name source)
+  if(NOT TARGET edgeloop_board_test_main)
+    add_library(edgeloop_board_test_main OBJECT ${PROJECT_SOURCE_DIR}/tests/support/target_main.cpp)
+    edgeloop_board_test_settings(edgeloop_board_test_main)
+    target_link_libraries(edgeloop_board_test_main PRIVATE edgeloop::edgeloop)
+    edgeloop_project_target(edgeloop_board_test_main)
+  endif()
+  set(target test_${name})
+  add_executable(${target} ${source} $<TARGET_OBJECTS:edgeloop_board_test_main>)
+  edgeloop_board_test_settings(${target})
   edgeloop_board_image(${target} STDIO)
-  edgeloop_add_board_run(${area} ${target} PASS_REGEX " 0 failed" FAIL_REGEX "[1-9][0-9]* failed")
+  edgeloop_add_board_run(${name} ${target} PASS_REGEX " 0 failed" FAIL_REGEX "[1-9][0-9]* failed")
+endfunction()
+
+# Tests run with EDGELOOP_ASSERT enabled, as on the host's Debug builds, although the
+# board presets are MinSizeRel (NDEBUG).
+function(edgeloop_board_test_settings target)
+  target_compile_definitions(${target} PRIVATE EDGELOOP_TARGET_TEST EDGELOOP_ENABLE_ASSERTS=1
+    EDGELOOP_SYSTICK_HZ=${EDGELOOP_SYSTICK_HZ} EDGELOOP_ICOUNT_SHIFT=${EDGELOOP_ICOUNT_SHIFT}
+    EDGELOOP_BOARD_NAME="${EDGELOOP_BOARD}")
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
 endfunction()
 
 function(edgeloop_add_firmware name)
