@@ -117,6 +117,88 @@ int main() {
     test::do_not_optimize(evaluator.metric().get<0>().kappa());
   });
 
+  // Every online learner of the linear, SVM and tree families, one sample at a time.
+  auto learn_sea = [](auto&... models) {
+    streams::sea<float> stream;
+    for (int i = 0; i < 2000; ++i) {
+      const auto s = stream.next();
+      vec8 x{};
+      for (std::size_t k = 0; k < 3; ++k) x[k] = s.x[k] / 10.0f;
+      (test::do_not_optimize(models.predict(x)), ...);
+      if (((models.partial_fit(x, s.y) != status::ok) || ...)) std::abort();
+    }
+  };
+  static sgd_classifier<float, 8> sgd;
+  static sgd_classifier<float, 8, 3> softmax;
+  static passive_aggressive_classifier<float, 8> pa;
+  static perceptron<float, 8> perc;
+  static alma<float, 8> alm;
+  static one_vs_rest<perceptron<float, 8>, 3> ovr;
+  expect_no_allocation("linear learners partial_fit/predict", [&] { learn_sea(sgd, softmax, pa, perc, alm, ovr); });
+
+  static pegasos<float, 8> peg;
+  static budget_kernel_svm<float, 8, 16> bsvm;
+  expect_no_allocation("SVM learners partial_fit/predict", [&] { learn_sea(peg, bsvm); });
+
+  static hoeffding_adaptive_tree<float, 8, 2, 63> hat;
+  expect_no_allocation("adaptive tree partial_fit/predict", [&] { learn_sea(hat); });
+
+  static sgd_regressor<float, 8> sgd_reg;
+  static passive_aggressive_regressor<float, 8> pa_reg;
+  static hoeffding_tree_regressor<float, 8, 63> tree_reg;
+  static random_fourier_features<float, 8, 32> rff;
+  static one_class_svm<float, 8, 32> novelty;
+  expect_no_allocation("regressors, random Fourier features and one-class SVM", [&] {
+    for (int i = 0; i < 2000; ++i) {
+      const vec8 x = sample();
+      const float y = 2.0f * x[0] - x[1];
+      test::do_not_optimize(sgd_reg.predict(x));
+      test::do_not_optimize(pa_reg.predict(x));
+      test::do_not_optimize(tree_reg.predict(x));
+      test::do_not_optimize(rff.transform(x));
+      test::do_not_optimize(novelty.score(x));
+      if (sgd_reg.partial_fit(x, y) != status::ok || pa_reg.partial_fit(x, y) != status::ok ||
+          tree_reg.partial_fit(x, y) != status::ok || novelty.partial_fit(x) != status::ok)
+        std::abort();
+    }
+  });
+
+  static std::array<vec8, 256> xs;
+  static std::array<class_label, 256> ys;
+  static cart<float, 8, 2, 63, 256> batch_tree;
+  static flat_tree<float, 8, 63> compiled;
+  expect_no_allocation("cart fit, flat_tree assign/predict", [&] {
+    streams::sea<float> stream;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      const auto s = stream.next();
+      xs[i] = vec8{s.x[0], s.x[1], s.x[2]};
+      ys[i] = s.y;
+    }
+    if (batch_tree.fit(xs, ys) != status::ok || compiled.assign(batch_tree) != status::ok) std::abort();
+    for (const vec8& x : xs) test::do_not_optimize(compiled.predict(x));
+  });
+
+  static sha256 hash;
+  static reservoir<vec8, 32> kept;
+  static batch_encoder<1> encoder;
+  static std::array<std::uint8_t, 1024> radio;
+  static flash_simulator<256, 8> flash;
+  static model_slots<flash_simulator<256, 8>, 128> slots(flash);
+  expect_no_allocation("lifecycle: SHA-256, reservoir, batch encoding, model slots", [&] {
+    std::array<std::uint8_t, 128> weights{};
+    for (std::size_t i = 0; i < weights.size(); ++i) weights[i] = static_cast<std::uint8_t>(i * 7);
+    hash.update(weights.data(), weights.size());
+    test::do_not_optimize(hash.finish());
+    for (int i = 0; i < 500; ++i) test::do_not_optimize(kept.offer(sample(), r));
+    if (encoder.start(radio.data(), radio.size()) != status::ok) std::abort();
+    for (int i = 0; i < 200; ++i)
+      if (encoder.add({20.0f + 0.01f * static_cast<float>(i)}) != status::ok) std::abort();
+    std::size_t bytes = 0;
+    if (encoder.finish(bytes) != status::ok) std::abort();
+    (void)slots.mount();
+    if (slots.checkpoint(weights.data(), weights.size()) != slot_status::ok) std::abort();
+  });
+
   std::printf("%d passed, %d failed\n", test::checks - test::failures, test::failures);
   return test::failures == 0 ? 0 : 1;
 }
