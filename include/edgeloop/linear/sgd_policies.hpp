@@ -133,7 +133,10 @@ template <scalar S>
 S sgd_step_size(sgd_learning_rate r, S eta0, S power_t, S alpha, S t0, S t) noexcept {
   switch (r) {
     case sgd_learning_rate::optimal: return S(1) / (alpha * (t0 + t - S(1)));
-    case sgd_learning_rate::inverse_scaling: return eta0 / std::pow(t, power_t);
+    case sgd_learning_rate::inverse_scaling:  // the common exponents without pow()
+      if (power_t == S(0.5)) return eta0 / std::sqrt(t);
+      if (power_t == S(0.25)) return eta0 / std::sqrt(std::sqrt(t));
+      return eta0 / std::pow(t, power_t);
     case sgd_learning_rate::constant:
     case sgd_learning_rate::adagrad: return eta0;
   }
