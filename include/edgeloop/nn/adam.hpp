@@ -49,9 +49,6 @@ struct adam {
     }
     /// One update with gradient grad_scale * g and learning rate lr.
     static void step(Scalar* w, const Scalar* g, Scalar grad_scale, Scalar* s, Scalar lr, const params& p) noexcept {
-      using arr = Eigen::Array<Scalar, static_cast<int>(P), 1>;
-      Eigen::Map<arr> wa(w), m(s), v(s + P);
-      const Eigen::Map<const arr> ga(g);
       Scalar& b1t = s[2 * P];
       Scalar& b2t = s[2 * P + 1];
       b1t *= p.beta1;
@@ -59,15 +56,24 @@ struct adam {
       const Scalar step_size = lr / (Scalar(1) - b1t);
       const Scalar inv_bc2 = Scalar(1) / std::sqrt(Scalar(1) - b2t);
       const Scalar wd = p.decoupled_weight_decay ? Scalar(0) : p.weight_decay;
-      if (p.decoupled_weight_decay && p.weight_decay > Scalar(0)) wa *= Scalar(1) - lr * p.weight_decay;
-      if (wd > Scalar(0)) {
-        m = p.beta1 * m + (Scalar(1) - p.beta1) * (grad_scale * ga + wd * wa);
-        v = p.beta2 * v + (Scalar(1) - p.beta2) * (grad_scale * ga + wd * wa).square();
-      } else {
-        m = p.beta1 * m + (Scalar(1) - p.beta1) * (grad_scale * ga);
-        v = p.beta2 * v + (Scalar(1) - p.beta2) * (grad_scale * ga).square();
+      const Scalar decay = p.decoupled_weight_decay ? Scalar(1) - lr * p.weight_decay : Scalar(1);
+      // Blocks that stay in L1: one pass over w, g, m and v instead of three.
+      using arr = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
+      constexpr std::size_t block = 1024;
+      for (std::size_t i = 0; i < P; i += block) {
+        const auto len = static_cast<Eigen::Index>(P - i < block ? P - i : block);
+        Eigen::Map<arr> wa(w + i, len), m(s + i, len), v(s + P + i, len);
+        const Eigen::Map<const arr> ga(g + i, len);
+        if (decay != Scalar(1)) wa *= decay;
+        if (wd > Scalar(0)) {
+          m = p.beta1 * m + (Scalar(1) - p.beta1) * (grad_scale * ga + wd * wa);
+          v = p.beta2 * v + (Scalar(1) - p.beta2) * (grad_scale * ga + wd * wa).square();
+        } else {
+          m = p.beta1 * m + (Scalar(1) - p.beta1) * (grad_scale * ga);
+          v = p.beta2 * v + (Scalar(1) - p.beta2) * (grad_scale * ga).square();
+        }
+        wa -= step_size * m / (v.sqrt() * inv_bc2 + p.epsilon);
       }
-      wa -= step_size * m / (v.sqrt() * inv_bc2 + p.epsilon);
     }
   };
 };

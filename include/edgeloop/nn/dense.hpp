@@ -34,9 +34,11 @@ struct dense {
    private:
     static constexpr int rows = static_cast<int>(Units);
     static constexpr int cols = static_cast<int>(inputs);
-    using weights = matrix<Scalar, rows, cols>;
-    using in_vec = Eigen::Matrix<Scalar, cols, 1>;
-    using out_vec = Eigen::Matrix<Scalar, rows, 1>;
+    // Run-time-sized maps (the sizes are still constants): g++ 12 reports a false
+    // -Waggressive-loop-optimizations in Eigen's row-major GEMV for fixed-size ones.
+    using weights = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    using in_vec = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+    using out_vec = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
     using in_mat = Eigen::Matrix<Scalar, cols, Eigen::Dynamic>;
     using out_mat = Eigen::Matrix<Scalar, rows, Eigen::Dynamic>;
 
@@ -47,11 +49,11 @@ struct dense {
     }
 
     static void forward(const Scalar* p, const Scalar* x, Scalar* y, std::size_t n) noexcept {
-      const Eigen::Map<const weights> w(p);
-      const Eigen::Map<const out_vec> b(p + weight_count);
+      const Eigen::Map<const weights> w(p, rows, cols);
+      const Eigen::Map<const out_vec> b(p + weight_count, rows);
       if (n == 1) {
-        Eigen::Map<out_vec> yv(y);
-        yv.noalias() = w * Eigen::Map<const in_vec>(x);
+        Eigen::Map<out_vec> yv(y, rows);
+        yv.noalias() = w * Eigen::Map<const in_vec>(x, cols);
         yv += b;
       } else {
         const auto nc = static_cast<Eigen::Index>(n);
@@ -66,14 +68,14 @@ struct dense {
 
     static void backward(const Scalar* p, const Scalar* x, const Scalar*, const Scalar*, const Scalar* gy, Scalar* gx,
                          Scalar* gp, std::size_t n) noexcept {
-      const Eigen::Map<const weights> w(p);
-      Eigen::Map<weights> gw(gp);
-      Eigen::Map<out_vec> gb(gp + weight_count);
+      const Eigen::Map<const weights> w(p, rows, cols);
+      Eigen::Map<weights> gw(gp, rows, cols);
+      Eigen::Map<out_vec> gb(gp + weight_count, rows);
       if (n == 1) {
-        const Eigen::Map<const out_vec> g(gy);
-        gw.noalias() += g * Eigen::Map<const in_vec>(x).transpose();
+        const Eigen::Map<const out_vec> g(gy, rows);
+        gw.noalias() += g * Eigen::Map<const in_vec>(x, cols).transpose();
         gb += g;
-        if (gx != nullptr) Eigen::Map<in_vec>(gx).noalias() = w.transpose() * g;
+        if (gx != nullptr) Eigen::Map<in_vec>(gx, cols).noalias() = w.transpose() * g;
       } else {
         const auto nc = static_cast<Eigen::Index>(n);
         const Eigen::Map<const out_mat> g(gy, rows, nc);

@@ -1,0 +1,174 @@
+// fashion_mnist: trains a small network on the 60,000 Fashion-MNIST training images
+// (Xiao et al. 2017) with edgeloop::nn on the host and evaluates it on the 10,000 test
+// images. Pixels are scaled to [0, 1]; Adam (lr 1e-3), mini-batches of 32 by gradient
+// accumulation (micro-batches of 32 samples through matrix-matrix products), shuffled
+// every epoch with edgeloop::rng.
+//
+//   --model mlp   784-128-10, relu (101,770 parameters)
+//
+// Usage: fashion_mnist [--model mlp] [--epochs N] [--data DIR] [--seed N] [--json]
+// DIR holds train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,
+// t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (Debian: dataset-fashion-mnist
+// installs them in /usr/share/datasets/fashion-mnist, the default).
+// With --json the last line is one JSON object: test_accuracy, params, epochs, seconds
+// (training), seconds_per_epoch, inference_bytes, training_bytes, ...
+
+#include <array>
+#include <cstdio>
+#include <ctime>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "edgeloop/host/epoch_printer.hpp"
+#include "edgeloop/host/idx_reader.hpp"
+#include "edgeloop/host/timer.hpp"
+#include "edgeloop/nn/dense.hpp"
+#include "edgeloop/nn/fit.hpp"
+#include "edgeloop/nn/learner.hpp"
+#include "edgeloop/nn/relu.hpp"
+
+namespace nn = edgeloop::nn;
+
+namespace {
+
+constexpr std::size_t pixels = 28 * 28;
+constexpr std::size_t classes = 10;
+using image = std::array<float, pixels>;
+
+struct options {
+  std::string model = "mlp";
+  std::string data = "/usr/share/datasets/fashion-mnist";
+  std::uint32_t epochs = 10;
+  std::uint64_t seed = 1;
+  bool json = false;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::fprintf(stderr,
+               "fashion_mnist: %s\nusage: fashion_mnist [--model mlp] [--epochs N] [--data DIR] [--seed N] [--json]\n",
+               message.c_str());
+  std::exit(2);
+}
+
+options parse(int argc, char** argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage_error(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--model") o.model = value();
+    else if (a == "--data") o.data = value();
+    else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
+    else if (a == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
+    else if (a == "--json") o.json = true;
+    else usage_error("unknown argument '" + a + "'");
+  }
+  if (o.model != "mlp") usage_error("unknown model '" + o.model + "' (available: mlp)");
+  if (o.epochs == 0) usage_error("--epochs must be at least 1");
+  return o;
+}
+
+struct image_set {
+  std::vector<image> x;
+  std::vector<edgeloop::class_label> y;
+  std::size_t size() const noexcept { return x.size(); }
+  const image& input(std::size_t i) const noexcept { return x[i]; }
+  edgeloop::class_label target(std::size_t i) const noexcept { return y[i]; }
+};
+
+image_set load(const std::string& dir, const std::string& prefix) {
+  const edgeloop::host::idx_array images = edgeloop::host::read_idx(dir + "/" + prefix + "-images-idx3-ubyte.gz");
+  const edgeloop::host::idx_array labels = edgeloop::host::read_idx(dir + "/" + prefix + "-labels-idx1-ubyte.gz");
+  const std::size_t n = images.shape.empty() ? 0 : images.shape[0];
+  if (images.shape.size() != 3 || images.shape[1] * images.shape[2] != pixels || labels.shape.size() != 1 ||
+      labels.shape[0] != n)
+    throw std::runtime_error(dir + ": " + prefix + " files are not 28x28 images with one label each");
+  image_set s;
+  s.x.resize(n);
+  s.y.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < pixels; ++j) s.x[i][j] = images.data[i * pixels + j] / 255.0f;
+    const float label = labels.data[i];
+    if (!(label >= 0.0f && label < static_cast<float>(classes))) throw std::runtime_error(prefix + ": bad label");
+    s.y[i] = static_cast<edgeloop::class_label>(label);
+  }
+  return s;
+}
+
+template <class Model>
+int run(const options& o, const image_set& train, const image_set& test, const char* name) {
+  typename Model::params mp;
+  mp.optimizer.learning_rate = 1e-3f;
+  mp.seed = o.seed;
+  auto model = std::make_unique<Model>(mp);  // ~1.8 MB: the heap of a host program
+  nn::fit_params<float> fp;
+  fp.epochs = o.epochs;
+  fp.batch_size = 32;
+  fp.validation_fraction = 0.0f;  // all 60,000 training images; the test set is separate
+  fp.seed = o.seed;
+  std::vector<std::uint32_t> order(train.size());
+  edgeloop::host::epoch_printer printer(o.json ? stderr : stdout);
+  double training_seconds = 0, cpu_seconds = 0;
+  edgeloop::host::stopwatch clock;
+  std::clock_t cpu_start = std::clock();
+  nn::fit_result<float> result{};
+  const edgeloop::status s = nn::fit(
+      *model, train, std::span<std::uint32_t>(order), fp,
+      [&](const nn::epoch_metrics<float>& m) {
+        training_seconds += clock.elapsed_seconds();
+        cpu_seconds += static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+        printer(m);
+        clock.restart();
+        cpu_start = std::clock();
+      },
+      &result);
+  if (s != edgeloop::status::ok) {
+    std::fprintf(stderr, "fashion_mnist: fit failed: %s\n", edgeloop::to_string(s));
+    return 1;
+  }
+  std::vector<std::uint32_t> all(test.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
+  edgeloop::host::stopwatch eval_clock;
+  const nn::batch_result<float> t = model->evaluate(test, std::span<const std::uint32_t>(all));
+  const double eval_seconds = eval_clock.elapsed_seconds();
+  const double accuracy = static_cast<double>(t.correct) / static_cast<double>(t.samples);
+  const double per_epoch = training_seconds / result.epochs_run;
+  const double cpu_per_epoch = cpu_seconds / result.epochs_run;
+  std::printf("%s: test accuracy %.2f%% (%u/%u), test loss %.4f; %.2f s training, %.3f s per epoch (%.3f s CPU); "
+              "%zu parameters, inference %zu bytes, training %zu bytes\n",
+              name, 100.0 * accuracy, t.correct, t.samples, static_cast<double>(t.loss_sum) / t.samples,
+              training_seconds, per_epoch, cpu_per_epoch, Model::param_count, Model::inference_bytes,
+              Model::training_bytes + Model::network_type::parameter_bytes);
+  if (o.json)
+    std::printf("{\"model\":\"%s\",\"test_accuracy\":%.4f,\"test_loss\":%.4f,\"params\":%zu,\"epochs\":%u,"
+                "\"seconds\":%.3f,\"seconds_per_epoch\":%.3f,\"cpu_seconds_per_epoch\":%.3f,\"eval_seconds\":%.3f,\"inference_bytes\":%zu,"
+                "\"training_bytes\":%zu,\"train_samples\":%zu,\"test_samples\":%u,\"batch_size\":32}\n",
+                name, accuracy, static_cast<double>(t.loss_sum) / t.samples, Model::param_count, result.epochs_run,
+                training_seconds, per_epoch, cpu_per_epoch, eval_seconds, Model::inference_bytes,
+                Model::training_bytes + Model::network_type::parameter_bytes, train.size(), t.samples);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  image_set train, test;
+  try {
+    train = load(o.data, "train");
+    test = load(o.data, "t10k");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fashion_mnist: cannot read Fashion-MNIST from '%s': %s\n"
+                         "(install Debian's dataset-fashion-mnist or pass --data DIR)\n",
+                 o.data.c_str(), e.what());
+    return 1;
+  }
+  using mlp = nn::sequential<float, nn::shape<pixels>, nn::dense<128>, nn::relu, nn::dense<classes>>;
+  return run<nn::classifier<mlp, nn::adam, 32>>(o, train, test, "mlp");
+}

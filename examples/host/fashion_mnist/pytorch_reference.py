@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""The same training in PyTorch, for comparison with fashion_mnist (not a dependency).
+
+MLP 784-128-10 (relu), pixels / 255, Adam lr 1e-3, mini-batches of 32 shuffled every
+epoch, all 60,000 training images, CPU. Prints one JSON line like fashion_mnist --json.
+Usage: pytorch_reference.py [--epochs N] [--data DIR] [--threads T] [--seed N]
+"""
+import argparse
+import gzip
+import json
+import time
+
+import numpy as np
+import torch
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    load = lambda p: torch.tensor(read_idx(f"{a.data}/{p}"))
+    xtr = load("train-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255.0
+    ytr = load("train-labels-idx1-ubyte.gz").long()
+    xte = load("t10k-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255.0
+    yte = load("t10k-labels-idx1-ubyte.gz").long()
+    model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    wall, cpu = 0.0, 0.0
+    for epoch in range(a.epochs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        perm = torch.randperm(xtr.shape[0])
+        total = 0.0
+        for i in range(0, xtr.shape[0], 32):
+            idx = perm[i:i + 32]
+            opt.zero_grad()
+            loss = loss_fn(model(xtr[idx]), ytr[idx])
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+        wall += time.perf_counter() - t0
+        cpu += time.process_time() - c0
+        print(f"epoch {epoch + 1}/{a.epochs}  loss {total / xtr.shape[0]:.4f}  {time.perf_counter() - t0:.2f} s", flush=True)
+    with torch.no_grad():
+        acc = (model(xte).argmax(1) == yte).float().mean().item()
+    print(json.dumps({"model": "pytorch_mlp", "test_accuracy": round(acc, 4), "epochs": a.epochs,
+                      "seconds": round(wall, 3), "seconds_per_epoch": round(wall / a.epochs, 3),
+                      "cpu_seconds_per_epoch": round(cpu / a.epochs, 3), "threads": a.threads,
+                      "params": sum(p.numel() for p in model.parameters()), "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()
