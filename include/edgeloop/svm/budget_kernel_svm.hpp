@@ -158,7 +158,7 @@ class budget_kernel_svm {
     for (std::size_t i = 0; i < count_; ++i)
       k[i] = Kernel::evaluate(params_.kernel, sv.row(static_cast<Eigen::Index>(i)).transpose(), xv);
     decision_type f;
-    as_vector(f) = as_matrix<static_cast<int>(Budget), static_cast<int>(outputs)>(alphas_).transpose() * as_vector(k) +
+    as_vector(f) = as_matrix<static_cast<int>(Budget), static_cast<int>(outputs)>(alphas_).transpose().lazyProduct(as_vector(k)) +
                    as_vector(bias_);
     return f;
   }

@@ -121,7 +121,7 @@ class pegasos {
   decision_type decision_function(const input_type& x) const noexcept {
     const auto w = as_matrix<static_cast<int>(outputs), static_cast<int>(width)>(weights_);
     decision_type d;
-    as_vector(d) = w.template leftCols<static_cast<int>(Features)>() * as_vector(x) +
+    as_vector(d) = w.template leftCols<static_cast<int>(Features)>().lazyProduct(as_vector(x)) +
                    w.col(static_cast<Eigen::Index>(Features));
     return d;
   }

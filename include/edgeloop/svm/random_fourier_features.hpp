@@ -69,7 +69,7 @@ class random_fourier_features {
   output_type transform(const input_type& x) const noexcept {
     output_type z;
     auto zv = as_vector(z);
-    zv = as_matrix<static_cast<int>(Components), static_cast<int>(Features)>(w_) * as_vector(x) + as_vector(b_);
+    zv = as_matrix<static_cast<int>(Components), static_cast<int>(Features)>(w_).lazyProduct(as_vector(x)) + as_vector(b_);
     const Scalar scale = std::sqrt(Scalar(2) / static_cast<Scalar>(Components));
     for (auto& v : z) v = scale * std::cos(v);
     return z;
