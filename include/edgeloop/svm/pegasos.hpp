@@ -109,7 +109,9 @@ class pegasos {
         if (params_.fit_intercept) wm(row, static_cast<Eigen::Index>(Features)) += eta * s;
       }
       if (params_.projection) {
-        const Scalar norm = wm.row(row).stableNorm();
+        // Overflow-safe norm (Eigen's stableNorm keeps a 4096-element buffer on the stack).
+        const Scalar peak = wm.row(row).cwiseAbs().maxCoeff();
+        const Scalar norm = peak > Scalar(0) ? peak * (wm.row(row) / peak).norm() : Scalar(0);
         if (norm > radius) wm.row(row) *= radius / norm;
       }
     }
