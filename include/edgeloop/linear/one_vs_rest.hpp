@@ -163,4 +163,30 @@ class one_vs_rest {
 template <binary_learner BinaryLearner, std::size_t Classes>
 constexpr std::size_t one_vs_rest<BinaryLearner, Classes>::memory_bytes = sizeof(one_vs_rest<BinaryLearner, Classes>);
 
+namespace detail {
+/// The smallest binary_learner, only for the concept checks below.
+struct ovr_check_learner {
+  using input_type = std::array<float, 2>;
+  using output_type = class_label;
+  using target_type = class_label;
+  struct params {};
+  struct state_type {
+    float w;
+  };
+  ovr_check_learner() = default;
+  explicit ovr_check_learner(const params&) noexcept {}
+  status partial_fit(const input_type&, class_label) noexcept { return status::ok; }
+  class_label predict(const input_type&) const noexcept { return 0; }
+  float decision_function(const input_type&) const noexcept { return 0.0f; }
+  void reset() noexcept {}
+  state_type state() const noexcept { return {0.0f}; }
+  status restore(const state_type&) noexcept { return status::ok; }
+};
+}  // namespace detail
+
+static_assert(binary_learner<detail::ovr_check_learner>);
+static_assert(online_learner<one_vs_rest<detail::ovr_check_learner, 3>>);
+static_assert(persistable<one_vs_rest<detail::ovr_check_learner, 3>>);
+static_assert(has_memory_bytes<one_vs_rest<detail::ovr_check_learner, 3>>);
+
 }  // namespace edgeloop
