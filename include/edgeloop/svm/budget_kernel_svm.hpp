@@ -61,6 +61,7 @@ class budget_kernel_svm {
 
  public:
   static constexpr std::size_t outputs = Classes == 2 ? 1 : Classes;
+  static constexpr std::size_t budget = Budget;
 
   using input_type = std::array<Scalar, Features>;
   using output_type = class_label;
