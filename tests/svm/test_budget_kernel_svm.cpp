@@ -137,3 +137,23 @@ TEST_CASE("budget_kernel_svm bad input and state round trip", "[svm][budget_kern
   CHECK(same_bytes(before, other.state()));
   STATIC_REQUIRE(budget_kernel_svm<float, 8, 64>::memory_bytes == sizeof(budget_kernel_svm<float, 8, 64>));
 }
+
+TEST_CASE("budget_kernel_svm fit_intercept: the bias takes the same step", "[svm][budget_kernel_svm]") {
+  auto p = p1(budget_maintenance::removal);
+  p.fit_intercept = true;
+  bsgd2 m(p);
+  REQUIRE(m.partial_fit({0.0}, 1) == status::ok);  // t=1, eta=1: alpha 1, b = 1
+  CHECK(close(m.decision_function({100.0})[0], 1.0, 1e-15));
+  // t=2: f(1) = e^-0.5 + 1 > -1 for s=-1 -> violated: b = 1/2 - 1/2 = 0, alphas 1/2, -1/2
+  REQUIRE(m.partial_fit({1.0}, 0) == status::ok);
+  CHECK(close(m.decision_function({100.0})[0], 0.0, 0, 1e-15));
+  CHECK(close(m.decision_function({0.0})[0], 0.5 - 0.5 * std::exp(-0.5), 1e-14));
+  auto s = m.state();
+  CHECK(s.fit_intercept == 1);
+  bsgd2 other;
+  REQUIRE(other.restore(s) == status::ok);
+  CHECK(same_bytes(s, other.state()));
+  s.fit_intercept = 0;
+  s.bias[0] = 0.25;
+  CHECK(other.restore(s) == status::invalid_state);  // a bias without fit_intercept
+}
