@@ -36,6 +36,12 @@ blobs& make_blobs() {
   }
   return b;
 }
+
+clf& shared_model(const clf::params& p = {}) {
+  static clf model;
+  model = clf(p);
+  return model;
+}
 }  // namespace
 
 TEST_CASE("fit: learns three blobs with a validation split", "[nn][fit]") {
@@ -43,7 +49,7 @@ TEST_CASE("fit: learns three blobs with a validation split", "[nn][fit]") {
   const dataset data{b.x, b.y};
   clf::params mp;
   mp.optimizer.learning_rate = 0.02f;
-  static clf model(mp);
+  clf& model = shared_model(mp);
   nn::fit_params<float> p;
   p.epochs = 20;
   p.batch_size = 8;
@@ -81,7 +87,7 @@ TEST_CASE("fit: learns three blobs with a validation split", "[nn][fit]") {
 TEST_CASE("fit: early stopping, convergence and the callback stop", "[nn][fit]") {
   blobs& b = make_blobs();
   const dataset data{b.x, b.y};
-  static clf model;
+  clf& model = shared_model();
   static std::array<std::uint16_t, samples> order;
   nn::fit_params<float> p;
   p.epochs = 50;
@@ -112,9 +118,8 @@ TEST_CASE("fit: early stopping, convergence and the callback stop", "[nn][fit]")
 }
 
 TEST_CASE("fit: bad data and bad parameters change nothing", "[nn][fit]") {
-  static blobs b;
-  b = make_blobs();
-  static clf model;
+  blobs& b = make_blobs();
+  clf& model = shared_model();
   static clf::state_type before, after;
   before = model.state();
   nn::fit_params<float> p;

@@ -3,6 +3,8 @@
 // model unchanged.
 #include <array>
 #include <cmath>
+#include <cstddef>
+#include <new>
 
 #include "edgeloop/core/concepts.hpp"
 #include "edgeloop/nn/dense.hpp"
@@ -23,6 +25,16 @@ using xor_clf = nn::classifier<xor_net>;
 using drop_net = nn::sequential<float, nn::shape<3>, nn::dense<6>, nn::relu, nn::dropout<0.25f>, nn::dense<3>>;
 constexpr std::array<std::array<float, 2>, 4> xor_x{{{0, 0}, {0, 1}, {1, 0}, {1, 1}}};
 constexpr std::array<edgeloop::class_label, 4> xor_y{0, 1, 1, 0};
+
+// The test cases run one after the other: their models and states are built in place in
+// four shared static slots (board RAM), not in separate statics.
+constexpr std::size_t slot_bytes = 1320;
+alignas(16) unsigned char arena[4][slot_bytes];
+template <class T, class... Args>
+T& make_in(std::size_t slot, Args&&... args) {
+  static_assert(sizeof(T) <= slot_bytes, "slot too small");
+  return *new (arena[slot]) T(static_cast<Args&&>(args)...);
+}
 }  // namespace
 
 
@@ -37,7 +49,7 @@ TEST_CASE("learner: learns XOR one sample at a time", "[nn][learner]") {
   xor_clf::params p;
   p.optimizer.learning_rate = 0.05f;
   p.seed = 3;
-  static xor_clf model(p);
+  xor_clf& model = make_in<xor_clf>(0, p);
   for (int epoch = 0; epoch < 300; ++epoch)
     for (std::size_t i = 0; i < 4; ++i) REQUIRE(model.partial_fit(xor_x[i], xor_y[i]) == status::ok);
   for (std::size_t i = 0; i < 4; ++i) {
@@ -57,11 +69,12 @@ TEST_CASE("learner: accumulated partial_fit equals one mini-batch", "[nn][learne
   p.optimizer.learning_rate = 0.1f;
   p.optimizer.momentum = 0.9f;
   p.batch_size = 5;
-  static clf1 a(p), b(p);
+  clf1& a = make_in<clf1>(0, p);
+  clf1& b = make_in<clf1>(1, p);
   clf4::params p4;
   p4.optimizer = p.optimizer;
   p4.batch_size = 5;
-  static clf4 c(p4);
+  clf4& c = make_in<clf4>(2, p4);
   static std::array<std::array<float, 3>, 10> x;
   static std::array<edgeloop::class_label, 10> y;
   edgeloop::rng r(8);
@@ -86,7 +99,7 @@ TEST_CASE("learner: accumulated partial_fit equals one mini-batch", "[nn][learne
   CHECK(edgeloop::test::all_close(b.network().parameters(), c.network().parameters(), 1e-4L, 1e-6L));
   // One update per sample instead is a different model.
   p.batch_size = 1;
-  static clf1 d(p);
+  clf1& d = make_in<clf1>(3, p);
   for (std::size_t i = 0; i < 10; ++i) REQUIRE(d.partial_fit(x[i], y[i]) == status::ok);
   CHECK_FALSE(edgeloop::test::all_close(b.network().parameters(), d.network().parameters(), 1e-3L));
 }
@@ -95,14 +108,15 @@ TEST_CASE("learner: state round trip continues identically", "[nn][learner]") {
   using clf = nn::classifier<drop_net, nn::adam, 1>;
   clf::params p;
   p.batch_size = 3;
-  static clf a(p), b;
+  clf& a = make_in<clf>(0, p);
+  clf& b = make_in<clf>(1);
   static std::array<float, 3> x{0.5f, -0.25f, 1.0f};
   for (int i = 0; i < 7; ++i) REQUIRE(a.partial_fit(x, static_cast<edgeloop::class_label>(i % 3)) == status::ok);
   CHECK(a.pending() == 1);
-  static clf::state_type s;
+  clf::state_type& s = make_in<clf::state_type>(2);
   s = a.state();
   REQUIRE(b.restore(s) == status::ok);
-  static clf::state_type t;
+  clf::state_type& t = make_in<clf::state_type>(3);
   t = b.state();
   CHECK(edgeloop::test::same_bytes(s, t));
   for (int i = 0; i < 5; ++i) {
@@ -117,10 +131,12 @@ TEST_CASE("learner: state round trip continues identically", "[nn][learner]") {
 
 TEST_CASE("learner: bad input and bad states leave it unchanged", "[nn][learner]") {
   using clf = nn::classifier<drop_net, nn::adam, 1>;
-  static clf m;
+  clf& m = make_in<clf>(0);
   static std::array<float, 3> x{0.5f, -0.25f, 1.0f};
   REQUIRE(m.partial_fit(x, 1) == status::ok);
-  static clf::state_type before, after, bad;
+  clf::state_type& before = make_in<clf::state_type>(1);
+  clf::state_type& after = make_in<clf::state_type>(2);
+  clf::state_type& bad = make_in<clf::state_type>(3);
   before = m.state();
   std::array<float, 3> nan_x = x;
   nan_x[1] = NAN;
@@ -174,7 +190,7 @@ TEST_CASE("learner: a regressor learns a linear map", "[nn][learner]") {
   using reg = nn::regressor<net, nn::mse, nn::sgd>;
   reg::params p;
   p.optimizer.learning_rate = 0.1;
-  static reg m(p);
+  reg& m = make_in<reg>(0, p);
   edgeloop::rng r(4);
   for (int i = 0; i < 2000; ++i) {
     const std::array<double, 2> x{r.uniform<double>(-1, 1), r.uniform<double>(-1, 1)};

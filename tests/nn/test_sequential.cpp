@@ -63,13 +63,14 @@ template <class Net, class Loss, std::size_t N>
 long double network_gradient_error(std::uint64_t seed, typename Net::scalar_type h) {
   using S = typename Net::scalar_type;
   using L = typename Loss::template bind<S, Net::output_size>;
-  static Net net;
-  static std::array<typename Net::input_type, N> x;
-  static std::array<typename L::target_type, N> y;
-  static std::array<S, Net::template saved_size<N>> saved;
-  static std::array<S, Net::template gradient_scratch_size<N>> scratch;
-  static std::array<S, Net::param_count> grad;
-  static std::array<long double, Net::param_count> fd;
+  // On the stack (a few hundred bytes each; one check at a time).
+  Net net;
+  std::array<typename Net::input_type, N> x;
+  std::array<typename L::target_type, N> y;
+  std::array<S, Net::template saved_size<N>> saved;
+  std::array<S, Net::template gradient_scratch_size<N>> scratch;
+  std::array<S, Net::param_count> grad;
+  std::array<long double, Net::param_count> fd;
   edgeloop::rng r(seed);
   net.initialize(r);
   for (auto& v : net.parameters()) v += r.uniform<S>(S(-0.1), S(0.1));
@@ -81,7 +82,7 @@ long double network_gradient_error(std::uint64_t seed, typename Net::scalar_type
     else
       for (auto& v : y[k]) v = r.uniform<S>(S(-1), S(1));
   }
-  static std::array<S, N * Net::input_size> columns;
+  std::array<S, N * Net::input_size> columns;
   for (std::size_t k = 0; k < N; ++k)
     for (std::size_t j = 0; j < Net::input_size; ++j) columns[k * Net::input_size + j] = x[k][j];
   auto total_loss = [&]() {
