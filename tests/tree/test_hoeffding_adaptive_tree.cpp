@@ -2,6 +2,7 @@
 // static buffer holds the tree of the running test and at most one saved state (about
 // 2 KB on 32-bit boards); byte comparisons use an FNV-1a hash of the object.
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -66,13 +67,64 @@ std::uint32_t fnv1a(const T& object) {
 }  // namespace
 
 TEST_CASE("the adaptive tree learns a threshold concept like the plain tree", "[tree][hoeffding_adaptive]") {
-  small_tree& t = fresh<small_tree>(small_params());
+  small_tree::params p = small_params();
+  p.poisson_leaf_weights = false;  // unit weights, as the plain tree
+  small_tree& t = fresh<small_tree>(p);
   rng r(11);
   const std::size_t correct = run(t, r, 1500, false, 1000);
-  CHECK(correct > 470);  // > 94% of the last 500 (the concept is noise-free)
+  CHECK(correct > 470);  // > 94% of the last 500 (the concept is noise-free); measured 477
   CHECK(t.tree_size() >= 3);
   CHECK(t.node_at(0).kind == split_kind::numeric);
   CHECK(t.node_at(0).feature == 0);
+  // Default Poisson(1) leaf weights: the same concept, the same split (measured 469).
+  small_tree& w = fresh<small_tree>(small_params());
+  rng r2(11);
+  CHECK(run(w, r2, 1500, false, 1000) > 455);
+  CHECK(w.node_at(0).kind == split_kind::numeric);
+  CHECK(w.node_at(0).feature == 0);
+}
+
+TEST_CASE("leaf updates weigh k ~ Poisson(1), k = 0 counted as 1", "[tree][hoeffding_adaptive]") {
+  // The root leaf's class weight grows by each update's weight. Frequencies of the weights
+  // against the closed form: P(1) = 2/e, P(2) = 1/(2e), P(3) = 1/(6e), P(>= 4) the rest,
+  // each within 4.5 binomial standard deviations; their mean 1 + 1/e within 4.5 sd
+  // (variance 2 + 1/e - (1 + 1/e)^2). Unit weights without poisson_leaf_weights.
+  small_tree::params p = small_params();
+  p.grace_period = 100000;  // the root stays a leaf
+  constexpr std::size_t n = 2000;
+  for (int weighted = 0; weighted < 2; ++weighted) {
+    p.poisson_leaf_weights = weighted != 0;
+    small_tree& t = fresh<small_tree>(p);
+    rng r(17);
+    std::array<std::size_t, 4> hist{};
+    std::size_t bad = 0;
+    float last = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      REQUIRE(t.partial_fit({r.uniform<float>(), r.uniform<float>()}, 1) == status::ok);
+      const float now = t.node_at(0).counts[1];
+      const float k = now - last;
+      last = now;
+      if (k == 1.0f) ++hist[0];
+      else if (k == 2.0f) ++hist[1];
+      else if (k == 3.0f) ++hist[2];
+      else if (k >= 4.0f && k == static_cast<float>(static_cast<int>(k))) ++hist[3];
+      else ++bad;
+    }
+    CHECK(bad == 0);
+    if (!weighted) {
+      CHECK(hist[0] == n);
+      continue;
+    }
+    const double e_inv = 0.36787944117144233;
+    const std::array<double, 4> prob{2 * e_inv, e_inv / 2, e_inv / 6, 1 - 2 * e_inv - e_inv / 2 - e_inv / 6};
+    for (std::size_t j = 0; j < 4; ++j) {
+      const double f = static_cast<double>(hist[j]) / n;
+      CHECK(std::fabs(f - prob[j]) < 4.5 * std::sqrt(prob[j] * (1 - prob[j]) / n));
+    }
+    const double mean = static_cast<double>(last) / n;
+    const double sd = std::sqrt((2 + e_inv - (1 + e_inv) * (1 + e_inv)) / n);
+    CHECK(std::fabs(mean - (1 + e_inv)) < 4.5 * sd);
+  }
 }
 
 TEST_CASE("after the concept flips, the error rise starts an alternate that replaces the tree", "[tree][hoeffding_adaptive]") {
@@ -162,6 +214,10 @@ TEST_CASE("restore rejects a corrupted adaptive tree state and leaves the tree u
   s->parameters.drift_confidence = 0;
   CHECK(t.restore(*s) == status::invalid_state);
   s->parameters.drift_confidence = 0.002f;
+  const rng::state_type random = s->random;
+  s->random = {};  // the all-zero generator state is invalid
+  CHECK(t.restore(*s) == status::invalid_state);
+  s->random = random;
   CHECK(t.restore(*s) == status::ok);
 }
 

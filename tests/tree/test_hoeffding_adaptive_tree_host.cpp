@@ -1,9 +1,12 @@
 // hoeffding_adaptive_tree after abrupt concept drift (host only: tens of thousands of
 // samples). Prequential accuracy in the 5,000 samples after the change, against the plain
-// hoeffding_tree on the identical stream. Measured (seeds below): SEA theta 7 -> 9.5 with
-// 10% noise: adaptive 0.843, plain 0.789; Agrawal function 1 -> 5 (MOA numbering, 0 -> 4
-// here), all attributes numeric: adaptive 0.650, plain 0.635. The margins asserted are
-// about half of those measured.
+// hoeffding_tree on the identical stream (default parameters: Poisson(1) leaf weights,
+// seed 1). Measured: SEA theta 7 -> 9.5 with 10% noise: adaptive 0.842, plain 0.789;
+// Agrawal function 1 -> 5 (MOA numbering, 0 -> 4 here), all attributes numeric, mean of
+// three streams (seeds 7, 1, 3): adaptive 0.643, plain 0.631 (per stream +0.7, +3.7 and
+// -0.9 points: functions 1 and 5 both split on age, so the plain tree's old splits stay
+// useful and it adapts by growing below them; the margin is small by nature). The
+// margins asserted are about half of those measured.
 #include <cstddef>
 #include <cstdint>
 
@@ -52,18 +55,24 @@ TEST_CASE("SEA threshold 7 -> 9.5: the adaptive tree recovers faster than the pl
 
 TEST_CASE("Agrawal function 1 -> 5: the adaptive tree is above the plain tree", "[tree][hoeffding_adaptive][host]") {
   using A = streams::agrawal<float>;
-  auto make = [] {
-    return streams::concept_drift_stream<A, A>(A({.function = 0, .perturbation = 0.0, .balance = false, .seed = 7}),
-                                              A({.function = 4, .perturbation = 0.0, .balance = false, .seed = 8}),
-                                              {.position = drift_at + 1, .width = 1, .seed = 3});
-  };
   static hoeffding_tree<float, 9, 2, 1023, 512> plain;
   static hoeffding_adaptive_tree<float, 9, 2, 1023, 512, 512> adaptive;
-  auto s1 = make();
-  auto s2 = make();
-  const double p = accuracy_after_drift(plain, s1);
-  const double a = accuracy_after_drift(adaptive, s2);
+  double p = 0, a = 0;
+  for (const std::uint64_t seed : {7u, 1u, 3u}) {
+    auto make = [seed] {
+      return streams::concept_drift_stream<A, A>(
+          A({.function = 0, .perturbation = 0.0, .balance = false, .seed = seed}),
+          A({.function = 4, .perturbation = 0.0, .balance = false, .seed = seed + 1}),
+          {.position = drift_at + 1, .width = 1, .seed = 3});
+    };
+    plain.reset();
+    adaptive.reset();
+    auto s1 = make();
+    auto s2 = make();
+    p += accuracy_after_drift(plain, s1) / 3;
+    a += accuracy_after_drift(adaptive, s2) / 3;
+    CHECK(adaptive.alternates_started() >= 1);
+  }
   CHECK(p > 0.55);
-  CHECK(a > p + 0.008);  // measured +0.015
-  CHECK(adaptive.alternates_started() >= 1);
+  CHECK(a > p + 0.006);  // measured +0.012
 }

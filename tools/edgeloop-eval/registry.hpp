@@ -11,6 +11,9 @@
 //    and add empty rows/columns to the confusion matrix, which changes neither accuracy
 //    nor kappa.
 // memory_bytes in the report is the model's memory_bytes at that capacity.
+// Nominal attributes (ARFF {v1,...,vk}, stored as the value index 0..k-1) are declared to
+// classifiers whose params have `nominal_cardinality` (the Hoeffding trees), see
+// declare_nominal; every other model sees the value indices as numbers.
 // A pipeline ("a|b|learner") becomes edgeloop::pipeline<any_transformer x3, learner>, where
 // any_transformer holds one of the preprocessing stages (or the identity) in a std::variant.
 
@@ -322,6 +325,25 @@ Params bind_params(const stage_spec& spec, Visit visit) {
   return p;
 }
 
+/// Declares the data set's nominal attributes to a model whose params have
+/// `nominal_cardinality` (attribute j with k values: nominal_cardinality[j] = k, its values
+/// are the indices 0..k-1). An attribute the model's validate() refuses (k above its
+/// MaxNominalValues, or above 255) stays numeric. Not behind transformer stages: a scaler
+/// would turn the value indices into other numbers. Other models: nothing.
+template <class Model, class Params>
+void declare_nominal(Params& p, const dataset& d, const run_request& req) {
+  if constexpr (requires { p.nominal_cardinality[0] = std::uint8_t{0}; Model::validate(p); }) {
+    if (!req.transformers.empty()) return;
+    for (std::size_t j = 0; j < d.feature_count() && j < p.nominal_cardinality.size(); ++j) {
+      const auto& f = d.features[j];
+      if (!f.nominal || f.cardinality < 2 || f.cardinality > 255) continue;
+      Params trial = p;
+      trial.nominal_cardinality[j] = static_cast<std::uint8_t>(f.cardinality);
+      if (Model::validate(trial) == edgeloop::status::ok) p = trial;
+    }
+  }
+}
+
 template <class Model>
 void check_valid(const typename Model::params& p, const std::string& name) {
   if constexpr (requires { Model::validate(p); })
@@ -375,7 +397,8 @@ class model_registry {
           constexpr std::size_t F = decltype(f)::value;
           constexpr std::size_t C = decltype(c)::value;
           using learner = Model<float, F, C>;
-          const auto p = bind_params<typename learner::params>(req.learner, visit);
+          auto p = bind_params<typename learner::params>(req.learner, visit);
+          declare_nominal<learner>(p, d, req);
           check_valid<learner>(p, name);
           return run_with_stages<F, learner>(req, p, [&](auto& model, std::size_t memory) {
             return evaluate_classifier<F, C>(model, d, memory);
