@@ -163,6 +163,12 @@ int main() {
     }
   });
 
+  // Batch 1: matrix-vector products only (larger batches use Eigen's matrix products,
+  // which may take workspace from the heap on the host).
+  using mlp = nn::sequential<float, nn::shape<8>, nn::dense<16>, nn::relu, nn::dense<2>>;
+  static nn::classifier<mlp, nn::adam, 1> network;
+  expect_no_allocation("neural network (8-16-2, Adam, batch 1) partial_fit/predict", [&] { learn_sea(network); });
+
   static std::array<vec8, 256> xs;
   static std::array<class_label, 256> ys;
   static cart<float, 8, 2, 63, 256> batch_tree;
