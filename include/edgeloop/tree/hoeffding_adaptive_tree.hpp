@@ -45,7 +45,7 @@
 ///
 /// Memory: MaxNodes * ((Classes + 1) * sizeof(Scalar) + 16) + MaxActiveLeaves *
 /// ((Features * stride + 3) * sizeof(Scalar) + 2) + MaxDetectors * (sizeof(adwin) + 2) +
-/// params + 24, stride as in hoeffding_tree; exact value in memory_bytes. state_type is the
+/// params + 40 (24 + the 16-byte generator), stride as in hoeffding_tree; exact value in memory_bytes. state_type is the
 /// whole model.
 
 #include <array>
