@@ -17,34 +17,15 @@
 #include <map>
 #include <vector>
 
-#include "edgeloop/core/rng.hpp"
 #include "edgeloop/linear/gaussian_nb.hpp"
+#include "two_class_data.hpp"
 
 namespace {
 
 constexpr std::size_t features = 8;
 constexpr std::size_t classes = 2;
 constexpr std::size_t batch = 4096;  // samples cycled through by every benchmark
-using sample = std::array<float, features>;
-
-struct labelled {
-  sample x;
-  edgeloop::class_label y;
-};
-
-const std::vector<labelled>& data() {
-  static const std::vector<labelled> d = [] {
-    std::vector<labelled> v(batch);
-    edgeloop::rng g(7);
-    for (auto& s : v) {
-      s.y = static_cast<edgeloop::class_label>(g.uniform<double>() < 0.4 ? 1 : 0);
-      for (std::size_t i = 0; i < features; ++i)
-        s.x[i] = static_cast<float>(g.normal<double>() + (s.y ? 0.5 * static_cast<double>(i % 3) : 0.0));
-    }
-    return v;
-  }();
-  return d;
-}
+const auto& data() { return edgeloop_bench::two_class_data<features, batch>(); }
 
 class naive_gaussian_nb {
  public:

@@ -207,80 +207,75 @@ void naive_classify_loop(benchmark::State& state, Model& model, Label label) {
 const auto binary_label = [](const row& r) { return r.y; };
 const auto four_label = [](const row& r) { return r.y4; };
 
-void BM_SgdClassifierLogLearnPredict(benchmark::State& state) {
-  edgeloop::sgd_classifier<float, features, 2>::params p;
+/// classify_loop over a Model built from p, reporting its memory_bytes.
+template <class Model, class Label>
+void learn_predict(benchmark::State& state, Label label, const typename Model::params& p = {}) {
+  Model m(p);
+  classify_loop(state, m, label, double(Model::memory_bytes));
+}
+/// naive_classify_loop over a naive reference.
+template <class Naive, class Label>
+void naive_learn_predict(benchmark::State& state, Label label, Naive m = Naive{}) {
+  naive_classify_loop(state, m, label);
+}
+
+template <std::size_t Classes>
+using sgd_classifier = edgeloop::sgd_classifier<float, features, Classes>;
+template <std::size_t Classes>
+typename sgd_classifier<Classes>::params sgd_log_loss() {
+  typename sgd_classifier<Classes>::params p;
   p.loss = edgeloop::sgd_loss::log_loss;
-  edgeloop::sgd_classifier<float, features, 2> m(p);
-  classify_loop(state, m, binary_label, double(decltype(m)::memory_bytes));
+  return p;
+}
+using perceptron = edgeloop::perceptron<float, features>;
+
+void BM_SgdClassifierLogLearnPredict(benchmark::State& state) {
+  learn_predict<sgd_classifier<2>>(state, binary_label, sgd_log_loss<2>());
 }
 BENCHMARK(BM_SgdClassifierLogLearnPredict);
-void BM_NaiveSgdLogLearnPredict(benchmark::State& state) {
-  naive_sgd m{true};
-  naive_classify_loop(state, m, binary_label);
-}
+void BM_NaiveSgdLogLearnPredict(benchmark::State& state) { naive_learn_predict(state, binary_label, naive_sgd{true}); }
 BENCHMARK(BM_NaiveSgdLogLearnPredict);
 
-void BM_SgdClassifierHingeLearnPredict(benchmark::State& state) {
-  edgeloop::sgd_classifier<float, features, 2> m;
-  classify_loop(state, m, binary_label, double(decltype(m)::memory_bytes));
-}
+void BM_SgdClassifierHingeLearnPredict(benchmark::State& state) { learn_predict<sgd_classifier<2>>(state, binary_label); }
 BENCHMARK(BM_SgdClassifierHingeLearnPredict);
-void BM_NaiveSgdHingeLearnPredict(benchmark::State& state) {
-  naive_sgd m{false};
-  naive_classify_loop(state, m, binary_label);
-}
+void BM_NaiveSgdHingeLearnPredict(benchmark::State& state) { naive_learn_predict(state, binary_label, naive_sgd{false}); }
 BENCHMARK(BM_NaiveSgdHingeLearnPredict);
 
 void BM_SgdClassifierSoftmax4LearnPredict(benchmark::State& state) {
-  edgeloop::sgd_classifier<float, features, 4>::params p;
-  p.loss = edgeloop::sgd_loss::log_loss;
-  edgeloop::sgd_classifier<float, features, 4> m(p);
-  classify_loop(state, m, four_label, double(decltype(m)::memory_bytes));
+  learn_predict<sgd_classifier<4>>(state, four_label, sgd_log_loss<4>());
 }
 BENCHMARK(BM_SgdClassifierSoftmax4LearnPredict);
 
-void BM_PerceptronLearnPredict(benchmark::State& state) {
-  edgeloop::perceptron<float, features> m;
-  classify_loop(state, m, binary_label, double(decltype(m)::memory_bytes));
-}
+void BM_PerceptronLearnPredict(benchmark::State& state) { learn_predict<perceptron>(state, binary_label); }
 BENCHMARK(BM_PerceptronLearnPredict);
 void BM_NaivePerceptronLearnPredict(benchmark::State& state) {
-  naive_perceptron m;
-  naive_classify_loop(state, m, binary_label);
+  naive_learn_predict<naive_perceptron>(state, binary_label);
 }
 BENCHMARK(BM_NaivePerceptronLearnPredict);
 
 void BM_OneVsRestPerceptron4LearnPredict(benchmark::State& state) {
-  edgeloop::one_vs_rest<edgeloop::perceptron<float, features>, 4> m;
-  classify_loop(state, m, four_label, double(decltype(m)::memory_bytes));
+  learn_predict<edgeloop::one_vs_rest<perceptron, 4>>(state, four_label);
 }
 BENCHMARK(BM_OneVsRestPerceptron4LearnPredict);
 void BM_NaiveOneVsRestPerceptron4LearnPredict(benchmark::State& state) {
-  naive_ovr_perceptron m;
-  naive_classify_loop(state, m, four_label);
+  naive_learn_predict<naive_ovr_perceptron>(state, four_label);
 }
 BENCHMARK(BM_NaiveOneVsRestPerceptron4LearnPredict);
 
 void BM_PassiveAggressiveLearnPredict(benchmark::State& state) {
-  edgeloop::passive_aggressive_classifier<float, features> m;
-  classify_loop(state, m, binary_label, double(decltype(m)::memory_bytes));
+  learn_predict<edgeloop::passive_aggressive_classifier<float, features>>(state, binary_label);
 }
 BENCHMARK(BM_PassiveAggressiveLearnPredict);
 void BM_NaivePassiveAggressiveLearnPredict(benchmark::State& state) {
-  naive_pa m;
-  naive_classify_loop(state, m, binary_label);
+  naive_learn_predict<naive_pa>(state, binary_label);
 }
 BENCHMARK(BM_NaivePassiveAggressiveLearnPredict);
 
 void BM_AlmaLearnPredict(benchmark::State& state) {
-  edgeloop::alma<float, features> m;
-  classify_loop(state, m, binary_label, double(decltype(m)::memory_bytes));
+  learn_predict<edgeloop::alma<float, features>>(state, binary_label);
 }
 BENCHMARK(BM_AlmaLearnPredict);
-void BM_NaiveAlmaLearnPredict(benchmark::State& state) {
-  naive_alma m;
-  naive_classify_loop(state, m, binary_label);
-}
+void BM_NaiveAlmaLearnPredict(benchmark::State& state) { naive_learn_predict<naive_alma>(state, binary_label); }
 BENCHMARK(BM_NaiveAlmaLearnPredict);
 
 template <class Model, class Fit, class Predict>
@@ -298,13 +293,17 @@ void regress_loop(benchmark::State& state, Model& m, Fit fit, Predict predict) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_SgdRegressorLearnPredict(benchmark::State& state) {
-  edgeloop::sgd_regressor<float, features> m;
+/// regress_loop over a Model learning (x, t), reporting its memory_bytes.
+template <class Model>
+void regress(benchmark::State& state) {
+  Model m;
   regress_loop(
       state, m, [](auto& mm, const row& s) { benchmark::DoNotOptimize(mm.partial_fit(s.x, s.t)); },
       [](const auto& mm, const row& s) { return mm.predict(s.x); });
-  state.counters["memory_bytes"] = double(decltype(m)::memory_bytes);
+  state.counters["memory_bytes"] = double(Model::memory_bytes);
 }
+
+void BM_SgdRegressorLearnPredict(benchmark::State& state) { regress<edgeloop::sgd_regressor<float, features>>(state); }
 BENCHMARK(BM_SgdRegressorLearnPredict);
 void BM_NaiveSgdRegressorLearnPredict(benchmark::State& state) {
   naive_sgd_regressor m;
@@ -315,11 +314,7 @@ void BM_NaiveSgdRegressorLearnPredict(benchmark::State& state) {
 BENCHMARK(BM_NaiveSgdRegressorLearnPredict);
 
 void BM_PassiveAggressiveRegressorLearnPredict(benchmark::State& state) {
-  edgeloop::passive_aggressive_regressor<float, features> m;
-  regress_loop(
-      state, m, [](auto& mm, const row& s) { benchmark::DoNotOptimize(mm.partial_fit(s.x, s.t)); },
-      [](const auto& mm, const row& s) { return mm.predict(s.x); });
-  state.counters["memory_bytes"] = double(decltype(m)::memory_bytes);
+  regress<edgeloop::passive_aggressive_regressor<float, features>>(state);
 }
 BENCHMARK(BM_PassiveAggressiveRegressorLearnPredict);
 void BM_NaivePassiveAggressiveRegressorLearnPredict(benchmark::State& state) {

@@ -17,35 +17,16 @@
 #include <cstddef>
 #include <vector>
 
-#include "edgeloop/core/rng.hpp"
 #include "edgeloop/svm/budget_kernel_svm.hpp"
 #include "edgeloop/svm/pegasos.hpp"
 #include "edgeloop/svm/random_fourier_features.hpp"
+#include "two_class_data.hpp"
 
 namespace {
 
 constexpr std::size_t features = 8;
 constexpr std::size_t batch = 4096;
-using sample = std::array<float, features>;
-
-struct labelled {
-  sample x;
-  edgeloop::class_label y;
-};
-
-const std::vector<labelled>& data() {
-  static const std::vector<labelled> d = [] {
-    std::vector<labelled> v(batch);
-    edgeloop::rng g(7);
-    for (auto& s : v) {
-      s.y = static_cast<edgeloop::class_label>(g.uniform<double>() < 0.4 ? 1 : 0);
-      for (std::size_t i = 0; i < features; ++i)
-        s.x[i] = static_cast<float>(g.normal<double>() + (s.y ? 0.5 * static_cast<double>(i % 3) : 0.0));
-    }
-    return v;
-  }();
-  return d;
-}
+const auto& data() { return edgeloop_bench::two_class_data<features, batch>(); }
 
 class naive_pegasos {
  public:
@@ -156,9 +137,12 @@ class naive_bsgd {
 constexpr double lambda = 1e-3;
 constexpr double gamma = 0.125;
 
-void BM_PegasosLearnPredict(benchmark::State& state) {
+/// One prequential step per iteration (predict, then partial_fit) over a Model built from
+/// p, reporting its memory_bytes.
+template <class Model>
+void learn_predict(benchmark::State& state, const typename Model::params& p) {
   const auto& d = data();
-  edgeloop::pegasos<float, features> model({static_cast<float>(lambda), true, false});
+  Model model(p);
   std::size_t i = 0, hits = 0;
   for (auto _ : state) {
     const auto& s = d[i];
@@ -168,13 +152,13 @@ void BM_PegasosLearnPredict(benchmark::State& state) {
   }
   benchmark::DoNotOptimize(hits);
   state.SetItemsProcessed(state.iterations());
-  state.counters["memory_bytes"] = static_cast<double>(decltype(model)::memory_bytes);
+  state.counters["memory_bytes"] = static_cast<double>(Model::memory_bytes);
 }
-BENCHMARK(BM_PegasosLearnPredict);
 
-void BM_NaivePegasosLearnPredict(benchmark::State& state) {
+/// The same loop over a naive reference (raw float pointers in, no status).
+template <class Naive>
+void naive_learn_predict(benchmark::State& state, Naive model) {
   const auto& d = data();
-  naive_pegasos model(lambda);
   std::size_t i = 0, hits = 0;
   for (auto _ : state) {
     const auto& s = d[i];
@@ -185,40 +169,26 @@ void BM_NaivePegasosLearnPredict(benchmark::State& state) {
   benchmark::DoNotOptimize(hits);
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_PegasosLearnPredict(benchmark::State& state) {
+  learn_predict<edgeloop::pegasos<float, features>>(state, {static_cast<float>(lambda), true, false});
+}
+BENCHMARK(BM_PegasosLearnPredict);
+
+void BM_NaivePegasosLearnPredict(benchmark::State& state) { naive_learn_predict(state, naive_pegasos(lambda)); }
 BENCHMARK(BM_NaivePegasosLearnPredict);
 
 void BM_BudgetKernelSvmLearnPredict(benchmark::State& state) {
-  const auto& d = data();
   using model_t = edgeloop::budget_kernel_svm<float, features, 64>;
   model_t::params p;
   p.lambda = static_cast<float>(lambda);
   p.kernel.gamma = static_cast<float>(gamma);
-  model_t model(p);
-  std::size_t i = 0, hits = 0;
-  for (auto _ : state) {
-    const auto& s = d[i];
-    hits += model.predict(s.x) == s.y;
-    benchmark::DoNotOptimize(model.partial_fit(s.x, s.y));
-    i = (i + 1) % batch;
-  }
-  benchmark::DoNotOptimize(hits);
-  state.SetItemsProcessed(state.iterations());
-  state.counters["memory_bytes"] = static_cast<double>(model_t::memory_bytes);
+  learn_predict<model_t>(state, p);
 }
 BENCHMARK(BM_BudgetKernelSvmLearnPredict);
 
 void BM_NaiveBudgetKernelSvmLearnPredict(benchmark::State& state) {
-  const auto& d = data();
-  naive_bsgd model(lambda, gamma, 64);
-  std::size_t i = 0, hits = 0;
-  for (auto _ : state) {
-    const auto& s = d[i];
-    hits += model.predict(s.x.data()) == s.y;
-    model.partial_fit(s.x.data(), s.y);
-    i = (i + 1) % batch;
-  }
-  benchmark::DoNotOptimize(hits);
-  state.SetItemsProcessed(state.iterations());
+  naive_learn_predict(state, naive_bsgd(lambda, gamma, 64));
 }
 BENCHMARK(BM_NaiveBudgetKernelSvmLearnPredict);
 

@@ -24,6 +24,7 @@
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
 #include "../core/status.hpp"
+#include "detail/linear_weights.hpp"
 
 namespace edgeloop {
 
@@ -31,46 +32,16 @@ enum class pa_variant : std::uint8_t { pa1, pa2 };
 
 namespace detail {
 
-/// Shared weights and step of both passive-aggressive models.
-template <scalar Scalar, std::size_t Features>
-struct pa_weights {
-  std::array<Scalar, Features> w;
-  Scalar b;
-  std::uint32_t updates;
-
-  void reset() noexcept {
-    w.fill(Scalar(0));
-    b = Scalar(0);
-    updates = 0;
+/// PA step size for loss l (> 0) and ||x||^2; 0 when PA-I meets x = 0.
+template <scalar Scalar>
+Scalar pa_tau(pa_variant v, Scalar c, Scalar loss, Scalar sqnorm) noexcept {
+  if (v == pa_variant::pa1) {
+    if (sqnorm == Scalar(0)) return Scalar(0);
+    const Scalar t = loss / sqnorm;
+    return t < c ? t : c;
   }
-  Scalar score(const std::array<Scalar, Features>& x) const noexcept { return as_vector(w).dot(as_vector(x)) + b; }
-
-  /// Step size for loss l (> 0) and ||x||^2; 0 when PA-I meets x = 0.
-  static Scalar tau(pa_variant v, Scalar c, Scalar loss, Scalar sqnorm) noexcept {
-    if (v == pa_variant::pa1) {
-      if (sqnorm == Scalar(0)) return Scalar(0);
-      const Scalar t = loss / sqnorm;
-      return t < c ? t : c;
-    }
-    return loss / (sqnorm + Scalar(0.5) / c);
-  }
-
-  /// w += step x, b += step (when fit_intercept); non_finite_input and no change on overflow.
-  status add(const std::array<Scalar, Features>& x, Scalar step, bool fit_intercept) noexcept {
-    if (step == Scalar(0)) return status::ok;
-    const vector<Scalar, static_cast<int>(Features)> nw = as_vector(w) + step * as_vector(x);
-    const Scalar nb = fit_intercept ? b + step : b;
-    if (!is_finite(step) || !nw.allFinite() || !is_finite(nb)) return status::non_finite_input;
-    as_vector(w) = nw;
-    b = nb;
-    if (updates != UINT32_MAX) ++updates;
-    return status::ok;
-  }
-
-  bool valid(bool fit_intercept) const noexcept {
-    return all_finite(w) && is_finite(b) && (fit_intercept || b == Scalar(0));
-  }
-};
+  return loss / (sqnorm + Scalar(0.5) / c);
+}
 
 }  // namespace detail
 
@@ -93,7 +64,7 @@ class passive_aggressive_classifier {
     std::uint16_t version;
     std::uint16_t reserved;
     params p;
-    detail::pa_weights<Scalar, Features> m;
+    detail::linear_weights<Scalar, Features> m;
   };
   static constexpr std::uint32_t magic = 0x43415041u;  // "APAC"
   static constexpr std::uint16_t version = 1;
@@ -121,7 +92,7 @@ class passive_aggressive_classifier {
     if (!(loss > Scalar(0))) return status::ok;
     const Scalar sqnorm = as_vector(x).squaredNorm();
     if (!is_finite(sqnorm)) return status::non_finite_input;
-    return m_.add(x, sy * m_.tau(params_.variant, params_.c, loss, sqnorm), params_.fit_intercept);
+    return m_.add(x, sy * detail::pa_tau(params_.variant, params_.c, loss, sqnorm), params_.fit_intercept);
   }
 
   Scalar decision_function(const input_type& x) const noexcept { return m_.score(x); }
@@ -152,7 +123,7 @@ class passive_aggressive_classifier {
   }
 
  private:
-  detail::pa_weights<Scalar, Features> m_;
+  detail::linear_weights<Scalar, Features> m_;
   params params_;
 };
 
@@ -176,7 +147,7 @@ class passive_aggressive_regressor {
     std::uint16_t version;
     std::uint16_t reserved;
     params p;
-    detail::pa_weights<Scalar, Features> m;
+    detail::linear_weights<Scalar, Features> m;
   };
   static constexpr std::uint32_t magic = 0x52415041u;  // "APAR"
   static constexpr std::uint16_t version = 1;
@@ -204,7 +175,7 @@ class passive_aggressive_regressor {
     if (!(loss > Scalar(0))) return status::ok;
     const Scalar sqnorm = as_vector(x).squaredNorm();
     if (!is_finite(sqnorm)) return status::non_finite_input;
-    const Scalar t = m_.tau(params_.variant, params_.c, loss, sqnorm);
+    const Scalar t = detail::pa_tau(params_.variant, params_.c, loss, sqnorm);
     return m_.add(x, r < Scalar(0) ? -t : t, params_.fit_intercept);
   }
 
@@ -233,7 +204,7 @@ class passive_aggressive_regressor {
   }
 
  private:
-  detail::pa_weights<Scalar, Features> m_;
+  detail::linear_weights<Scalar, Features> m_;
   params params_;
 };
 

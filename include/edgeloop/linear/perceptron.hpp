@@ -17,6 +17,7 @@
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
 #include "../core/status.hpp"
+#include "detail/linear_weights.hpp"
 
 namespace edgeloop {
 
@@ -65,31 +66,20 @@ class perceptron {
     if (y > 1) return status::label_out_of_range;
     const Scalar sy = y == 1 ? Scalar(1) : Scalar(-1);
     if (sy * decision_function(x) > Scalar(0)) return status::ok;
-    const Scalar step = params_.eta0 * sy;
-    const vector<Scalar, static_cast<int>(Features)> w = as_vector(w_) + step * as_vector(x);
-    const Scalar b = params_.fit_intercept ? b_ + step : b_;
-    if (!w.allFinite() || !is_finite(b)) return status::non_finite_input;
-    as_vector(w_) = w;
-    b_ = b;
-    if (mistakes_ != UINT32_MAX) ++mistakes_;
-    return status::ok;
+    return m_.add(x, params_.eta0 * sy, params_.fit_intercept);
   }
 
-  Scalar decision_function(const input_type& x) const noexcept { return as_vector(w_).dot(as_vector(x)) + b_; }
+  Scalar decision_function(const input_type& x) const noexcept { return m_.score(x); }
   class_label predict(const input_type& x) const noexcept {
     return decision_function(x) > Scalar(0) ? class_label{1} : class_label{0};
   }
 
-  void reset() noexcept {
-    w_.fill(Scalar(0));
-    b_ = Scalar(0);
-    mistakes_ = 0;
-  }
+  void reset() noexcept { m_.reset(); }
 
-  Scalar weight(std::size_t j) const noexcept { return w_[j]; }
-  Scalar intercept() const noexcept { return b_; }
+  Scalar weight(std::size_t j) const noexcept { return m_.w[j]; }
+  Scalar intercept() const noexcept { return m_.b; }
   /// Updates made (mistakes, counting y (w.x + b) == 0); saturates at 2^32 - 1.
-  std::uint32_t mistakes() const noexcept { return mistakes_; }
+  std::uint32_t mistakes() const noexcept { return m_.updates; }
   const params& parameters() const noexcept { return params_; }
 
   state_type state() const noexcept {
@@ -97,26 +87,23 @@ class perceptron {
     s.magic = magic;
     s.version = version;
     s.p = params_;
-    s.w = w_;
-    s.b = b_;
-    s.mistakes = mistakes_;
+    s.w = m_.w;
+    s.b = m_.b;
+    s.mistakes = m_.updates;
     return s;
   }
   status restore(const state_type& s) noexcept {
     if (s.magic != magic || s.version != version || s.reserved != 0) return status::invalid_state;
-    if (validate(s.p) != status::ok || !all_finite(s.w) || !is_finite(s.b)) return status::invalid_state;
-    if (!s.p.fit_intercept && s.b != Scalar(0)) return status::invalid_state;
+    if (validate(s.p) != status::ok || !m_.valid(s.w, s.b, s.p.fit_intercept)) return status::invalid_state;
     params_ = s.p;
-    w_ = s.w;
-    b_ = s.b;
-    mistakes_ = s.mistakes;
+    m_.w = s.w;
+    m_.b = s.b;
+    m_.updates = s.mistakes;
     return status::ok;
   }
 
  private:
-  std::array<Scalar, Features> w_;
-  Scalar b_ = 0;
-  std::uint32_t mistakes_ = 0;
+  detail::linear_weights<Scalar, Features> m_;  ///< w, b and the mistake count
   params params_;
 };
 

@@ -119,9 +119,7 @@ class sgd_classifier {
       for (std::size_t c = 0; c < rows; ++c)
         g[c] = sgd_clipped_derivative(params_.loss, s[c], c == y ? Scalar(1) : Scalar(-1), eps);
     }
-    const Scalar t = static_cast<Scalar>(core_.samples + 1u);
-    const Scalar eta = sgd_step_size(params_.learning_rate, params_.eta0, params_.power_t, params_.alpha, t0_, t);
-    return core_.update(x, g, eta, config());
+    return core_.step(x, g, params_, t0_);
   }
 
   /// Scores (one for two classes: > 0 means class 1).
@@ -213,10 +211,6 @@ class sgd_classifier {
     return p;
   }
 
-  detail::sgd_step_config<Scalar> config() const noexcept {
-    return {params_.penalty, params_.learning_rate, params_.alpha, params_.l1_ratio,
-            params_.eta0,    params_.adagrad_epsilon, params_.fit_intercept};
-  }
   void refresh() noexcept {
     t0_ = params_.learning_rate == sgd_learning_rate::optimal
               ? sgd_optimal_t0(params_.loss, params_.alpha, Scalar(0))

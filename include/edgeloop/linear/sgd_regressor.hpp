@@ -89,9 +89,7 @@ class sgd_regressor {
     if (!all_finite(x) || !is_finite(y)) return status::non_finite_input;
     const Scalar p = predict(x);
     const std::array<Scalar, 1> g{sgd_clipped_derivative(params_.loss, p, y, params_.epsilon)};
-    const Scalar t = static_cast<Scalar>(core_.samples + 1u);
-    const Scalar eta = sgd_step_size(params_.learning_rate, params_.eta0, params_.power_t, params_.alpha, t0_, t);
-    return core_.update(x, g, eta, config());
+    return core_.step(x, g, params_, t0_);
   }
 
   Scalar predict(const input_type& x) const noexcept { return core_.score(0, x); }
@@ -122,10 +120,6 @@ class sgd_regressor {
   }
 
  private:
-  detail::sgd_step_config<Scalar> config() const noexcept {
-    return {params_.penalty, params_.learning_rate, params_.alpha, params_.l1_ratio,
-            params_.eta0,    params_.adagrad_epsilon, params_.fit_intercept};
-  }
   void refresh() noexcept {
     t0_ = params_.learning_rate == sgd_learning_rate::optimal
               ? sgd_optimal_t0(params_.loss, params_.alpha, params_.epsilon)

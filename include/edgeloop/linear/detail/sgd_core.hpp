@@ -97,6 +97,18 @@ struct sgd_core {
     return status::ok;
   }
 
+  /// The update of sample samples + 1 with the step size and penalty of params P (the
+  /// params of sgd_classifier or sgd_regressor) and the "optimal" schedule's t0.
+  template <class Params>
+  status step(const std::array<Scalar, Features>& x, const std::array<Scalar, Rows>& g, const Params& p,
+              Scalar t0) noexcept {
+    const Scalar t = static_cast<Scalar>(samples + 1u);
+    const Scalar eta = sgd_step_size(p.learning_rate, p.eta0, p.power_t, p.alpha, t0, t);
+    const sgd_step_config<Scalar> c{p.penalty, p.learning_rate, p.alpha, p.l1_ratio,
+                                    p.eta0,    p.adagrad_epsilon, p.fit_intercept};
+    return update(x, g, eta, c);
+  }
+
   /// Folds the scale into the weights (exact up to rounding; done when it gets tiny).
   void fold_scale() noexcept {
     as_vector(w) *= wscale;
