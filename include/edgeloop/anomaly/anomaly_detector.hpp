@@ -46,12 +46,18 @@ concept anomaly_detector =
 /// The usual streaming step: score x with what was learned before it (so a sample cannot
 /// hide itself), then learn it. A non-finite x gives non_finite_input, leaves `out` and
 /// the detector unchanged; any other status of learn() is returned with `out` written.
+/// A detector may provide a faster member `score_then_learn(x, out)` with the same
+/// meaning (half_space_trees descends each tree once); it is used when present.
 template <anomaly_detector D>
 status score_then_learn(D& detector, const typename D::input_type& x,
                         typename D::scalar_type& out) noexcept {
-  if (!all_finite(x)) return status::non_finite_input;
-  out = detector.score(x);
-  return detector.learn(x);
+  if constexpr (requires { { detector.score_then_learn(x, out) } noexcept -> std::same_as<status>; }) {
+    return detector.score_then_learn(x, out);
+  } else {
+    if (!all_finite(x)) return status::non_finite_input;
+    out = detector.score(x);
+    return detector.learn(x);
+  }
 }
 
 }  // namespace edgeloop
