@@ -119,6 +119,7 @@
 #include "lifecycle/reservoir.hpp"
 #include "lifecycle/sha256.hpp"
 #include "lifecycle/uncertainty_reservoir.hpp"
+#include "lifecycle/update_manager.hpp"
 #include "lifecycle/verifier.hpp"
 #include "platform/cycle_counter.hpp"
 #include "platform/semihosting.hpp"

@@ -178,28 +178,58 @@ class model_slots {
   slot_status load_active(std::uint8_t* out, std::size_t capacity, std::size_t& length) const noexcept {
     if (!mounted_) return slot_status::not_mounted;
     if (view_.active == no_slot) return slot_status::empty;
-    const slot_info& si = view_.slots[view_.active];
+    return load(view_.active, out, capacity, length);
+  }
+  /// Copies the model held by slot `s` (0 or 1: active, previous or committed candidate)
+  /// after checking its CRC. empty when the slot holds none.
+  slot_status load(std::uint8_t s, std::uint8_t* out, std::size_t capacity, std::size_t& length) const noexcept {
+    if (!mounted_) return slot_status::not_mounted;
+    if (s > 1 || view_.slots[s].state == slot_state::empty) return slot_status::empty;
+    const slot_info& si = view_.slots[s];
     if (si.length > capacity) return slot_status::buffer_too_small;
-    if (flash_->read(slot_address(view_.active), out, si.length) != flash_status::ok) return slot_status::flash_error;
+    if (flash_->read(slot_address(s), out, si.length) != flash_status::ok) return slot_status::flash_error;
     if (crc32_of(out, si.length) != si.crc) return slot_status::corrupt;
     length = si.length;
     return slot_status::ok;
   }
-  /// Typed form: the stored model must be exactly sizeof(T) bytes; `value` is only
-  /// written when the load succeeds.
+  /// Typed form of load_active(): the stored model must be exactly sizeof(T) bytes;
+  /// `value` is only written when the load succeeds.
   template <class T>
   slot_status load_active_state(T& value) const noexcept {
+    if (mounted_ && view_.active == no_slot) return slot_status::empty;
+    return load_state(view_.active, value);
+  }
+  /// Typed form of load().
+  template <class T>
+  slot_status load_state(std::uint8_t s, T& value) const noexcept {
     static_assert(std::is_trivially_copyable_v<T>, "model_slots: states are trivially copyable");
     static_assert(sizeof(T) <= StateBytes, "model_slots: type larger than a slot");
-    if (mounted_ && view_.active != no_slot && view_.slots[view_.active].length != sizeof(T))
+    if (mounted_ && s <= 1 && view_.slots[s].state != slot_state::empty && view_.slots[s].length != sizeof(T))
       return slot_status::corrupt;
     alignas(T) std::uint8_t bytes[sizeof(T)];
     std::size_t n = 0;
-    const slot_status s = load_active(bytes, sizeof(T), n);
-    if (s != slot_status::ok) return s;
+    const slot_status st = load(s, bytes, sizeof(T), n);
+    if (st != slot_status::ok) return st;
     auto* dst = reinterpret_cast<std::uint8_t*>(&value);
     for (std::size_t i = 0; i < sizeof(T); ++i) dst[i] = bytes[i];
     return slot_status::ok;
+  }
+  /// The slot holding the model the active one replaced (rollback target), or no_slot.
+  std::uint8_t previous_slot() const noexcept {
+    if (view_.active == no_slot) return no_slot;
+    const auto o = static_cast<std::uint8_t>(1 - view_.active);
+    return view_.slots[o].state == slot_state::previous ? o : no_slot;
+  }
+
+  /// Replaces the caller's tag of the active slot (e.g. "confirmed" after a probation),
+  /// written as two records like an activation: a cut leaves the old or the new tag, with
+  /// the same active model either way.
+  slot_status set_active_tag(std::uint32_t tag) noexcept {
+    if (!mounted_) return slot_status::not_mounted;
+    if (view_.active == no_slot) return slot_status::empty;
+    record r = view_;
+    r.slots[view_.active].tag = tag;
+    return write_settled(r);
   }
 
   // --- candidate (a received update) --------------------------------------------------
