@@ -1,0 +1,87 @@
+#pragma once
+/// conv2d: int8 2-D convolution (TFLite CONV_2D, per-channel requantization, NHWC,
+/// batch 1, no dilation) over caller buffers:
+///   out[oy][ox][o] = requantize_o(bias[o] + sum_{ky,kx,c} w[o][ky][kx][c] * (x[iy][ix][c] - zp))
+/// with iy = oy*stride_h - pad_top + ky (same for x); taps in the padding are skipped, i.e.
+/// the input is padded with its zero point. Weights: TFLite OHWI packed with
+/// pack_weights(w, out_channels, kernel_h*kernel_w*in_channels, ...).
+/// No im2col buffer: with in_channels % 4 == 0 the taps of one kernel row are contiguous
+/// in the input and in the weights, so each valid kernel row is one dot_rows() call of 4
+/// output channels (inputs minus zero point via SXTAB16 on the DSP path); other channel
+/// counts take a plain per-tap loop. Precondition (as TFLite): accumulators fit int32.
+/// Memory: none besides the caller's tensors.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "conv_geometry.hpp"
+#include "detail/int8_dot.hpp"
+#include "kernel_path.hpp"
+#include "requantize.hpp"
+#include "weight_packing.hpp"
+
+namespace edgeloop::quant {
+
+struct conv2d_layer {
+  std::size_t in_h = 0, in_w = 0, in_channels = 0, out_channels = 0;
+  std::size_t kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1;
+  padding pad = padding::valid;
+  const std::int8_t* weights = nullptr;              ///< packed OHWI
+  const std::int32_t* bias = nullptr;                ///< out_channels entries, or null
+  const quantized_multiplier* multipliers = nullptr;  ///< per output channel
+  std::int32_t input_zero_point = 0;
+  output_stage output{};
+
+  constexpr std::size_t out_h() const noexcept { return output_size(in_h, kernel_h, stride_h, pad); }
+  constexpr std::size_t out_w() const noexcept { return output_size(in_w, kernel_w, stride_w, pad); }
+  constexpr std::size_t depth() const noexcept { return kernel_h * kernel_w * in_channels; }
+};
+
+/// One image: input[in_h][in_w][in_channels] -> output[out_h][out_w][out_channels].
+template <kernel_path Path = default_path>
+void conv2d(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
+  const std::size_t oh = l.out_h(), ow = l.out_w(), depth = l.depth(), c = l.in_channels;
+  const long pad_top = static_cast<long>(padding_before(l.in_h, l.kernel_h, l.stride_h, l.pad));
+  const long pad_left = static_cast<long>(padding_before(l.in_w, l.kernel_w, l.stride_w, l.pad));
+  const std::int32_t x_offset = -l.input_zero_point;
+  const bool word_rows = c % 4 == 0;
+  for (std::size_t oy = 0; oy < oh; ++oy) {
+    const long iy0 = static_cast<long>(oy * l.stride_h) - pad_top;
+    const tap_range ky = valid_taps(iy0, l.kernel_h, l.in_h);
+    for (std::size_t ox = 0; ox < ow; ++ox, output += l.out_channels) {
+      const long ix0 = static_cast<long>(ox * l.stride_w) - pad_left;
+      const tap_range kx = valid_taps(ix0, l.kernel_w, l.in_w);
+      const std::size_t span_groups = (kx.end - kx.begin) * c / 4;
+      const std::int8_t* w = l.weights;
+      for (std::size_t o = 0; o < l.out_channels; o += packed_rows, w += packed_rows * depth) {
+        const std::size_t rows = l.out_channels - o < packed_rows ? l.out_channels - o : packed_rows;
+        std::int32_t acc[packed_rows] = {};
+        if (l.bias)
+          for (std::size_t r = 0; r < rows; ++r) acc[r] = l.bias[o + r];
+        if (word_rows) {
+          for (std::size_t y = ky.begin; y < ky.end; ++y) {
+            const std::int8_t* x = input + ((static_cast<std::size_t>(iy0 + static_cast<long>(y)) * l.in_w) +
+                                            static_cast<std::size_t>(ix0 + static_cast<long>(kx.begin))) * c;
+            const std::size_t k0 = (y * l.kernel_w + kx.begin) * c;
+            detail::dot_block<Path>(rows, x, w + k0 * rows, span_groups, x_offset, acc);
+          }
+        } else {
+          for (std::size_t y = ky.begin; y < ky.end; ++y)
+            for (std::size_t xk = kx.begin; xk < kx.end; ++xk) {
+              const std::int8_t* x = input + ((static_cast<std::size_t>(iy0 + static_cast<long>(y)) * l.in_w) +
+                                              static_cast<std::size_t>(ix0 + static_cast<long>(xk))) * c;
+              const std::size_t k0 = (y * l.kernel_w + xk) * c;
+              for (std::size_t ci = 0; ci < c; ++ci) {
+                const std::int32_t xv = std::int32_t{x[ci]} + x_offset;
+                for (std::size_t r = 0; r < rows; ++r)
+                  acc[r] += std::int32_t{l.weights[packed_index(l.out_channels, depth, o + r, k0 + ci)]} * xv;
+              }
+            }
+        }
+        for (std::size_t r = 0; r < rows; ++r) output[o + r] = requantize(acc[r], l.multipliers[o + r], l.output);
+      }
+    }
+  }
+}
+
+}  // namespace edgeloop::quant

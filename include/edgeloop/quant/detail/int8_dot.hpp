@@ -1,0 +1,112 @@
+#pragma once
+/// The inner loops of the int8 dense and convolution kernels (namespace detail): R <= 4
+/// rows of packed weights (weight_packing.hpp) times one column of int8 inputs, `groups`
+/// words of 4 inputs each, every input shifted by x_offset (minus the input zero point,
+/// or 0 when the zero point is folded into the bias). Adds into acc[0..R).
+/// DSP path per group: 1 load + 2 SXTAB16 for the 4 inputs (shared by the R rows), then per
+/// row 1 load + 2 SXTB16 + 2 SMLAD: 5R + 3 instructions for 4R multiply-accumulates.
+/// SXTB16 without ROR takes bytes 0 and 2, with ROR #8 bytes 1 and 3: inputs and weights
+/// are split the same way, so the products pair up without reordering the weights.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../kernel_path.hpp"
+
+#if EDGELOOP_QUANT_HAS_DSP
+#include <arm_acle.h>
+#endif
+
+namespace edgeloop::quant::detail {
+
+[[gnu::always_inline]] inline std::uint32_t load_word(const std::int8_t* p) noexcept {
+  std::uint32_t v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
+}
+
+template <std::size_t R>
+[[gnu::always_inline]] inline void dot_rows(portable_path, const std::int8_t* x, const std::int8_t* w,
+                                            std::size_t groups, std::int32_t x_offset, std::int32_t* acc) noexcept {
+  std::int32_t a0 = acc[0], a1 = R > 1 ? acc[1] : 0, a2 = R > 2 ? acc[2] : 0, a3 = R > 3 ? acc[3] : 0;
+  for (; groups > 0; --groups) {
+    for (std::size_t j = 0; j < 4; ++j) {
+      const std::int32_t xv = std::int32_t{x[j]} + x_offset;
+      a0 += std::int32_t{w[j]} * xv;
+      if constexpr (R > 1) a1 += std::int32_t{w[4 + j]} * xv;
+      if constexpr (R > 2) a2 += std::int32_t{w[8 + j]} * xv;
+      if constexpr (R > 3) a3 += std::int32_t{w[12 + j]} * xv;
+    }
+    x += 4;
+    w += 4 * R;
+  }
+  acc[0] = a0;
+  if constexpr (R > 1) acc[1] = a1;
+  if constexpr (R > 2) acc[2] = a2;
+  if constexpr (R > 3) acc[3] = a3;
+}
+
+#if EDGELOOP_QUANT_HAS_DSP
+/// SXTB16 of x rotated right by 8 (bytes 1 and 3); SXTAB16 likewise with an addend.
+[[gnu::always_inline]] inline std::int32_t sxtb16_ror8(std::uint32_t x) noexcept {
+  std::int32_t r;
+  __asm("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+[[gnu::always_inline]] inline std::int32_t sxtab16_ror8(std::int32_t add, std::uint32_t x) noexcept {
+  std::int32_t r;
+  __asm("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(add), "r"(x));
+  return r;
+}
+
+/// acc += the two halfword products of w's bytes (0,2) and (1,3) with xe and xo.
+[[gnu::always_inline]] inline std::int32_t dsp_mac_word(std::uint32_t ww, std::int32_t xe, std::int32_t xo,
+                                                        std::int32_t acc) noexcept {
+  const std::int32_t we = __sxtb16(static_cast<std::int32_t>(ww));
+  const std::int32_t wo = sxtb16_ror8(ww);
+  return __smlad(xo, wo, __smlad(xe, we, acc));
+}
+
+template <std::size_t R>
+[[gnu::always_inline]] inline void dot_rows(dsp_path, const std::int8_t* x, const std::int8_t* w,
+                                            std::size_t groups, std::int32_t x_offset, std::int32_t* acc) noexcept {
+  // x_offset in both halfwords: SXTAB16 adds it while sign-extending (x - zero_point fits int16).
+  const auto offset2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(x_offset) & 0xFFFFu) * 0x10001u);
+  std::int32_t a0 = acc[0], a1 = R > 1 ? acc[1] : 0, a2 = R > 2 ? acc[2] : 0, a3 = R > 3 ? acc[3] : 0;
+  auto group = [&](const std::int8_t* xg, const std::int8_t* wg) __attribute__((always_inline)) {
+    const std::uint32_t xw = load_word(xg);
+    const std::int32_t xe = __sxtab16(offset2, static_cast<std::int32_t>(xw));
+    const std::int32_t xo = sxtab16_ror8(offset2, xw);
+    a0 = dsp_mac_word(load_word(wg), xe, xo, a0);
+    if constexpr (R > 1) a1 = dsp_mac_word(load_word(wg + 4), xe, xo, a1);
+    if constexpr (R > 2) a2 = dsp_mac_word(load_word(wg + 8), xe, xo, a2);
+    if constexpr (R > 3) a3 = dsp_mac_word(load_word(wg + 12), xe, xo, a3);
+  };
+  // Two groups per iteration halve the loop overhead.
+  for (; groups >= 2; groups -= 2) {
+    group(x, w);
+    group(x + 4, w + 4 * R);
+    x += 8;
+    w += 8 * R;
+  }
+  if (groups > 0) group(x, w);
+  acc[0] = a0;
+  if constexpr (R > 1) acc[1] = a1;
+  if constexpr (R > 2) acc[2] = a2;
+  if constexpr (R > 3) acc[3] = a3;
+}
+#endif
+
+/// dot_rows with R known only at run time (1..4).
+template <class Path>
+[[gnu::always_inline]] inline void dot_block(std::size_t rows, const std::int8_t* x, const std::int8_t* w,
+                                             std::size_t groups, std::int32_t x_offset, std::int32_t* acc) noexcept {
+  switch (rows) {
+    case 4: dot_rows<4>(Path{}, x, w, groups, x_offset, acc); break;
+    case 3: dot_rows<3>(Path{}, x, w, groups, x_offset, acc); break;
+    case 2: dot_rows<2>(Path{}, x, w, groups, x_offset, acc); break;
+    default: dot_rows<1>(Path{}, x, w, groups, x_offset, acc); break;
+  }
+}
+
+}  // namespace edgeloop::quant::detail

@@ -1,0 +1,121 @@
+#pragma once
+/// requantize: the TFLite int8 fixed-point arithmetic (TFLite quantization spec; gemmlowp
+/// fixed-point primitives). A real multiplier M > 0 (e.g. input_scale * weight_scale /
+/// output_scale) is stored as an int32 Q0.31 multiplier in [2^30, 2^31) and a power-of-two
+/// shift: M = multiplier * 2^(shift - 31). An int32 accumulator is rescaled by
+///   x * 2^max(shift, 0)                   (two's-complement wrap, as TFLite/CMSIS-NN on Arm)
+///   -> saturating rounding doubling high multiply (round half up, INT32_MIN^2 saturates)
+///   -> rounding divide by 2^max(-shift, 0) (round half away from zero),
+/// then the output zero point is added and the result clamped to the fused activation
+/// range. Weights are symmetric per-channel int8 (zero point 0), activations asymmetric
+/// per-tensor int8, biases int32 with scale input_scale * weight_scale.
+/// Memory: none (free functions and 8-byte parameter structs).
+
+#include <cstdint>
+
+#include "../core/status.hpp"
+
+namespace edgeloop::quant {
+
+/// M = multiplier * 2^(shift - 31); multiplier in [2^30, 2^31) or 0 (M == 0 or M < 2^-32).
+struct quantized_multiplier {
+  std::int32_t multiplier = 0;
+  std::int32_t shift = 0;  ///< > 0: left shift before the multiply; < 0: right shift after
+};
+
+/// TFLite's QuantizeMultiplier for 0 <= m < 2^31 (frexp, then round(q * 2^31) half away
+/// from zero; a q that rounds to 2^31 becomes 2^30 with shift + 1; shifts below -31 flush
+/// to zero). Pure integer/double arithmetic so it also runs at compile time.
+constexpr quantized_multiplier quantize_multiplier(double m) noexcept {
+  if (!(m > 0.0)) return {};
+  int exponent = 0;
+  double q = m;  // frexp by hand: q in [0.5, 1)
+  while (q >= 1.0) { q *= 0.5; ++exponent; }
+  while (q < 0.5) { q *= 2.0; --exponent; }
+  const double scaled = q * 2147483648.0;
+  auto q_fixed = static_cast<std::int64_t>(scaled);
+  if (scaled - static_cast<double>(q_fixed) >= 0.5) ++q_fixed;  // round half away (positive)
+  if (q_fixed == (std::int64_t{1} << 31)) {
+    q_fixed /= 2;
+    ++exponent;
+  }
+  if (exponent < -31) return {};
+  return {static_cast<std::int32_t>(q_fixed), exponent};
+}
+
+/// Whether quantize_multiplier(m) can represent m in the range kernels accept
+/// (finite, m >= 0, shift <= 30).
+constexpr status check_multiplier(double m) noexcept {
+  if (!(m >= 0.0) || !(m < 1073741824.0)) return status::invalid_argument;
+  return status::ok;
+}
+
+/// gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31) with ties toward
+/// +infinity; the one overflowing case (INT32_MIN * INT32_MIN) gives INT32_MAX.
+constexpr std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) noexcept {
+  if (a == b && a == INT32_MIN) return INT32_MAX;
+  const std::int64_t ab = std::int64_t{a} * std::int64_t{b};
+  // (ab + 2^30) >> 31 (arithmetic) equals gemmlowp's nudge-and-truncate formulation.
+  return static_cast<std::int32_t>((ab + (std::int64_t{1} << 30)) >> 31);
+}
+
+/// gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero, 0 <= exponent <= 31.
+constexpr std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) noexcept {
+  const std::int32_t mask = static_cast<std::int32_t>((std::int64_t{1} << exponent) - 1);
+  const std::int32_t remainder = x & mask;
+  const std::int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/// TFLite MultiplyByQuantizedMultiplier (double rounding); shift in [-31, 30].
+constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, std::int32_t multiplier,
+                                                        std::int32_t shift) noexcept {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  // x * 2^left in two's complement (wraps like the int32 multiply TFLite and CMSIS-NN do).
+  const auto shifted = static_cast<std::int32_t>(static_cast<std::uint32_t>(x) << left);
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, multiplier), right);
+}
+constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, quantized_multiplier m) noexcept {
+  return multiply_by_quantized_multiplier(x, m.multiplier, m.shift);
+}
+
+/// Output zero point and the fused activation as a clamp range (TFLite's activation_min/max).
+struct output_stage {
+  std::int32_t zero_point = 0;
+  std::int8_t activation_min = -128;
+  std::int8_t activation_max = 127;
+};
+
+enum class fused_activation : std::uint8_t { none, relu, relu6 };
+
+/// TFLite's CalculateActivationRangeQuantized for an int8 output with `scale`, `zero_point`:
+/// relu clamps at the zero point, relu6 also at zero_point + round(6 / scale).
+inline output_stage make_output_stage(fused_activation a, float scale, std::int32_t zero_point) noexcept {
+  output_stage s{zero_point, -128, 127};
+  auto clamp8 = [](std::int64_t v) -> std::int8_t {
+    return static_cast<std::int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
+  };
+  if (a != fused_activation::none) s.activation_min = clamp8(zero_point);
+  if (a == fused_activation::relu6) {
+    const float q = 6.0f / scale;
+    const auto six = static_cast<std::int64_t>(q + (q >= 0 ? 0.5f : -0.5f));
+    s.activation_max = clamp8(zero_point + six);
+  }
+  return s;
+}
+
+/// Rescaled accumulator -> int8: add the zero point, clamp to the activation range.
+constexpr std::int8_t saturate_output(std::int32_t rescaled, const output_stage& s) noexcept {
+  std::int32_t v = rescaled + s.zero_point;
+  if (v < s.activation_min) v = s.activation_min;
+  if (v > s.activation_max) v = s.activation_max;
+  return static_cast<std::int8_t>(v);
+}
+
+/// The whole output stage of one accumulator.
+constexpr std::int8_t requantize(std::int32_t acc, quantized_multiplier m, const output_stage& s) noexcept {
+  return saturate_output(multiply_by_quantized_multiplier(acc, m.multiplier, m.shift), s);
+}
+
+}  // namespace edgeloop::quant
