@@ -80,6 +80,13 @@
 #include "drift/kswin.hpp"
 #include "drift/page_hinkley.hpp"
 
+#include "anomaly/anomaly_detector.hpp"
+#include "anomaly/anomaly_likelihood.hpp"
+#include "anomaly/gaussian_detector.hpp"
+#include "anomaly/half_space_trees.hpp"
+#include "anomaly/p2_quantile.hpp"
+#include "anomaly/quantile_threshold.hpp"
+
 #include "eval/binned_roc_auc.hpp"
 #include "eval/clock.hpp"
 #include "eval/confusion_matrix.hpp"

@@ -205,6 +205,21 @@ int main() {
     if (slots.checkpoint(weights.data(), weights.size()) != slot_status::ok) std::abort();
   });
 
+  static half_space_trees<float, 8, 10, 8, 250> hst;
+  static gaussian_detector<float, 8> gauss;
+  static quantile_threshold<float> threshold({0.01f, 1000, 100});
+  static anomaly_likelihood<float, 10> likelihood;
+  expect_no_allocation("anomaly: half_space_trees, gaussian_detector, quantile_threshold, likelihood", [&] {
+    for (int i = 0; i < 1000; ++i) {
+      const vec8 x = sample();
+      float a = 0, b = 0;
+      if (score_then_learn(hst, x, a) != status::ok || score_then_learn(gauss, x, b) != status::ok) std::abort();
+      test::do_not_optimize(threshold.update(a));
+      test::do_not_optimize(likelihood.update(b));
+    }
+    test::do_not_optimize(hst.state());
+  });
+
   std::printf("%d passed, %d failed\n", test::checks - test::failures, test::failures);
   return test::failures == 0 ? 0 : 1;
 }
