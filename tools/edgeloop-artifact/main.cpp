@@ -9,6 +9,12 @@
 //   edgeloop-artifact verify  --in ARTIFACT --public PK [--kind K] [--descriptor STR [--pipeline STR]
 //                             [--align N] | --type-hash 0xHEX] [--min-counter N] [--json]
 //   edgeloop-artifact inspect --in ARTIFACT [--json]
+//   edgeloop-artifact decode-batch --in BATCH [--json] [--names a,b,...]
+//   edgeloop-artifact encode-batch --in CSV --out BATCH [--resolution R] [--coding rice|varint]
+//
+// decode-batch reads an upload batch written by lifecycle/batch_codec.hpp (the device's
+// data collection) and prints it as CSV (or one JSON object); encode-batch makes one from
+// a CSV file of numbers with a header line (test data, replaying logged data).
 //
 // Exit status: 0 success, 1 a file that is bad or does not verify, 2 a usage error.
 
@@ -21,15 +27,20 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <cmath>
 #include <map>
 #include <memory>
+#include <sstream>
+#include <utility>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "edgeloop/host/batch_decoder.hpp"
 #include "edgeloop/lifecycle/artifact_format.hpp"
 #include "edgeloop/lifecycle/artifact_parser.hpp"
 #include "edgeloop/lifecycle/artifact_writer.hpp"
+#include "edgeloop/lifecycle/batch_codec.hpp"
 #include "edgeloop/lifecycle/mbedtls_ecdsa_p256.hpp"
 #include "edgeloop/lifecycle/sodium_ed25519.hpp"
 
@@ -387,6 +398,185 @@ int cmd_inspect(int argc, char** argv) {
   return 0;
 }
 
+// --- upload batches -----------------------------------------------------------------
+
+/// Decimals that print every multiple of `resolution` exactly as the decimal the user
+/// meant (0.01 -> 2, 0.25 -> 2, 0.5 -> 1, 10 -> 0): the smallest d with resolution * 10^d
+/// within 1e-4 of an integer (float resolutions are not exact decimals), at most 9.
+int decimals_for(double resolution) {
+  for (int d = 0; d < 9; ++d) {
+    const double scaled = resolution * std::pow(10.0, d);
+    if (std::fabs(scaled - std::nearbyint(scaled)) <= 1e-4 * scaled) return d;
+  }
+  return 9;
+}
+
+std::string batch_problem(host::batch_decode_status s) {
+  switch (s) {
+    case host::batch_decode_status::truncated: return "truncated (shorter than its header and CRC, or values run past the end)";
+    case host::batch_decode_status::bad_magic: return "not an upload batch (magic is not EB)";
+    case host::batch_decode_status::bad_version: return "unknown batch format version or coding";
+    case host::batch_decode_status::bad_crc: return "CRC-32 mismatch: the batch is corrupt";
+    case host::batch_decode_status::bad_values: return "malformed coded values";
+    case host::batch_decode_status::ok: break;
+  }
+  return "ok";
+}
+
+std::vector<std::string> split_commas(const std::string& line) {
+  std::vector<std::string> out;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, ',')) out.push_back(field);
+  if (!line.empty() && line.back() == ',') out.emplace_back();
+  return out;
+}
+
+int cmd_decode_batch(int argc, char** argv) {
+  const options o = parse_options(argc, argv, {"in", "names"}, {"json"}, "decode-batch");
+  const std::string in = o.need("decode-batch", "in");
+  const std::vector<std::uint8_t> bytes = read_file(in);
+  const host::decoded_batch b = host::decode_batch(bytes.data(), bytes.size());
+  if (b.status != host::batch_decode_status::ok)
+    fail(exit_bad_file, in + ": " + batch_problem(b.status) + " (" + host::to_string(b.status) + ")");
+  std::vector<std::string> names;
+  if (o.has("names")) {
+    names = split_commas(o.values.at("names"));
+    if (names.size() != b.channels)
+      fail(exit_usage, "--names: " + std::to_string(names.size()) + " names for " + std::to_string(b.channels) +
+                           " channels");
+  } else {
+    for (unsigned c = 0; c < b.channels; ++c) names.push_back("c" + std::to_string(c));
+  }
+  const int d = decimals_for(static_cast<double>(b.resolution));
+  const auto value = [&](std::size_t r, std::size_t c) {
+    char buf[64];
+    const double v = b.at(r, c);
+    std::snprintf(buf, sizeof buf, "%.*f", d, v == 0.0 ? 0.0 : v);  // no "-0.00"
+    return std::string(buf);
+  };
+  const std::size_t raw = std::size_t{b.rows} * b.channels * sizeof(float);
+  if (o.flags.count("json")) {
+    std::string out = "{\"file\":\"" + json_escape(in) + "\",\"channels\":" + std::to_string(b.channels) +
+                      ",\"coding\":\"" + (b.coding == batch_coding::rice ? "rice" : "varint") + "\"";
+    char res[32];
+    std::snprintf(res, sizeof res, "%.9g", static_cast<double>(b.resolution));
+    out += std::string(",\"resolution\":") + res + ",\"rows\":" + std::to_string(b.rows) +
+           ",\"bytes\":" + std::to_string(bytes.size()) + ",\"raw_float32_bytes\":" + std::to_string(raw) +
+           ",\"names\":[";
+    for (std::size_t c = 0; c < names.size(); ++c) out += (c ? ",\"" : "\"") + json_escape(names[c]) + "\"";
+    out += "],\"values\":[";
+    for (std::size_t r = 0; r < b.rows; ++r) {
+      out += r ? ",[" : "[";
+      for (std::size_t c = 0; c < b.channels; ++c) out += (c ? "," : "") + value(r, c);
+      out += "]";
+    }
+    out += "]}";
+    std::printf("%s\n", out.c_str());
+    return 0;
+  }
+  std::string line;
+  for (std::size_t c = 0; c < names.size(); ++c) line += (c ? "," : "") + names[c];
+  std::printf("%s\n", line.c_str());
+  for (std::size_t r = 0; r < b.rows; ++r) {
+    line.clear();
+    for (std::size_t c = 0; c < b.channels; ++c) line += (c ? "," : "") + value(r, c);
+    std::printf("%s\n", line.c_str());
+  }
+  std::fprintf(stderr, "%s: %u rows x %u channels, resolution %g, %s coding, %zu bytes (raw float32 %zu)\n",
+               in.c_str(), b.rows, b.channels, static_cast<double>(b.resolution),
+               b.coding == batch_coding::rice ? "rice" : "varint", bytes.size(), raw);
+  return 0;
+}
+
+constexpr std::size_t max_batch_channels = 16;
+
+/// Encodes with batch_encoder<C> for the file's channel count C (compile-time capacity).
+template <std::size_t C>
+std::vector<std::uint8_t> encode_rows(const std::vector<std::vector<float>>& rows,
+                                      const typename batch_encoder<C>::params& p) {
+  std::vector<std::uint8_t> buf(batch_encoder<C>::min_buffer_bytes + rows.size() * C * 9 + 64);
+  batch_encoder<C> enc;
+  if (enc.start(buf.data(), buf.size(), p) != status::ok) fail(exit_usage, "encode-batch: invalid resolution or coding");
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    typename batch_encoder<C>::row_type x{};
+    for (std::size_t c = 0; c < C; ++c) x[c] = rows[r][c];
+    if (const status s = enc.add(x); s != status::ok)
+      fail(exit_bad_file, "encode-batch: data row " + std::to_string(r + 1) + ": " + to_string(s) +
+                              " (values must be finite and below 2^30 resolution steps)");
+  }
+  std::size_t n = 0;
+  if (enc.finish(n) != status::ok) fail(exit_bad_file, "encode-batch: cannot finish the batch");
+  buf.resize(n);
+  return buf;
+}
+
+template <std::size_t... I>
+std::vector<std::uint8_t> encode_dispatch(std::size_t channels, const std::vector<std::vector<float>>& rows,
+                                          float resolution, batch_coding coding, std::index_sequence<I...>) {
+  std::vector<std::uint8_t> out;
+  ((channels == I + 1 ? (out = encode_rows<I + 1>(rows, typename batch_encoder<I + 1>::params{resolution, coding}), true) : false) || ...);
+  return out;
+}
+
+int cmd_encode_batch(int argc, char** argv) {
+  const options o = parse_options(argc, argv, {"in", "out", "resolution", "coding"}, {}, "encode-batch");
+  const std::string in = o.need("encode-batch", "in");
+  const std::string out_path = o.need("encode-batch", "out");
+  float resolution = 0.01f;
+  if (o.has("resolution")) {
+    const std::string& s = o.values.at("resolution");
+    char* end = nullptr;
+    resolution = std::strtof(s.c_str(), &end);
+    if (s.empty() || *end != '\0' || !(resolution > 0.0f) || !std::isfinite(resolution))
+      fail(exit_usage, "--resolution: '" + s + "' is not a positive number");
+  }
+  batch_coding coding = batch_coding::rice;
+  if (o.has("coding")) {
+    const std::string& c = o.values.at("coding");
+    if (c == "varint") coding = batch_coding::varint;
+    else if (c != "rice") fail(exit_usage, "--coding must be rice or varint");
+  }
+  const std::vector<std::uint8_t> text = read_file(in);
+  std::istringstream lines(std::string(text.begin(), text.end()));
+  std::string line;
+  std::size_t line_no = 0, channels = 0;
+  std::vector<std::vector<float>> rows;
+  while (std::getline(lines, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const std::vector<std::string> fields = split_commas(line);
+    if (channels == 0) {  // the header line names the channels
+      channels = fields.size();
+      if (channels > max_batch_channels)
+        fail(exit_bad_file, in + ": " + std::to_string(channels) + " columns, at most " +
+                                std::to_string(max_batch_channels) + " channels");
+      continue;
+    }
+    if (fields.size() != channels)
+      fail(exit_bad_file, in + ":" + std::to_string(line_no) + ": expected " + std::to_string(channels) +
+                              " fields, found " + std::to_string(fields.size()));
+    std::vector<float> row;
+    for (std::size_t c = 0; c < channels; ++c) {
+      char* end = nullptr;
+      const float v = std::strtof(fields[c].c_str(), &end);
+      if (fields[c].empty() || *end != '\0')
+        fail(exit_bad_file, in + ":" + std::to_string(line_no) + ": '" + fields[c] + "' is not a number");
+      row.push_back(v);
+    }
+    rows.push_back(std::move(row));
+  }
+  if (channels == 0) fail(exit_bad_file, in + ": no header line");
+  const std::vector<std::uint8_t> batch =
+      encode_dispatch(channels, rows, resolution, coding, std::make_index_sequence<max_batch_channels>{});
+  write_file(out_path, batch.data(), batch.size());
+  std::printf("encoded %zu rows x %zu channels at resolution %g (%s) into %s: %zu bytes (raw float32 %zu)\n",
+              rows.size(), channels, static_cast<double>(resolution), coding == batch_coding::rice ? "rice" : "varint",
+              out_path.c_str(), batch.size(), rows.size() * channels * sizeof(float));
+  return 0;
+}
+
 void usage(std::FILE* f) {
   std::fputs(
       "usage: edgeloop-artifact COMMAND [options]\n"
@@ -396,7 +586,10 @@ void usage(std::FILE* f) {
       "  sign    --in FILE --secret SK [--out FILE]          sign with Ed25519 (in place without --out)\n"
       "  verify  --in FILE --public PK [--kind K] [--descriptor STR [--pipeline STR] [--align N] | --type-hash H]\n"
       "          [--min-counter N] [--json]                  full check; PK: 32 B Ed25519 or 65 B P-256\n"
-      "  inspect --in FILE [--json]                          print the header, digest state, signature record\n",
+      "  inspect --in FILE [--json]                          print the header, digest state, signature record\n"
+      "  decode-batch --in BATCH [--names a,b,..] [--json]   an upload batch (batch_codec) as CSV or JSON\n"
+      "  encode-batch --in CSV --out BATCH [--resolution R] [--coding rice|varint]\n"
+      "                                                      a batch from numbers (header line, <= 16 columns)\n",
       f);
 }
 
@@ -414,6 +607,8 @@ int main(int argc, char** argv) {
     if (command == "sign") return cmd_sign(argc, argv);
     if (command == "verify") return cmd_verify(argc, argv);
     if (command == "inspect") return cmd_inspect(argc, argv);
+    if (command == "decode-batch") return cmd_decode_batch(argc, argv);
+    if (command == "encode-batch") return cmd_encode_batch(argc, argv);
     if (command == "--help" || command == "help") {
       usage(stdout);
       return 0;
