@@ -55,13 +55,13 @@ TEST_CASE("softmax equals the oracle and stays within 1 of the real softmax", "[
     for (std::size_t i = 0; i < n; ++i) top = x[i] > top ? x[i] : top;
     for (std::size_t i = 0; i < n; ++i) sum += table.exp_q15[static_cast<std::size_t>(top - x[i])];
     long double real_sum = 0;
-    for (std::size_t i = 0; i < n; ++i) real_sum += std::exp(static_cast<long double>(beta * scale) * (x[i] - top));
+    for (std::size_t i = 0; i < n; ++i) real_sum += std::exp(static_cast<long double>(beta * scale) * static_cast<long double>(x[i] - top));
     for (std::size_t i = 0; i < n; ++i) {
       const long long e = table.exp_q15[static_cast<std::size_t>(top - x[i])];
       long long qv = (512 * e + sum) / (2 * sum) - 128;  // 256 e / sum, half up, as specified
       if (qv > 127) qv = 127;
       if (qv != y[i]) ++mismatches;
-      const long double p = std::exp(static_cast<long double>(beta * scale) * (x[i] - top)) / real_sum;
+      const long double p = std::exp(static_cast<long double>(beta * scale) * static_cast<long double>(x[i] - top)) / real_sum;
       long double ideal = std::floor(256.0L * p + 0.5L) - 128.0L;
       if (ideal > 127.0L) ideal = 127.0L;
       const long double diff = std::fabs(ideal - static_cast<long double>(y[i]));

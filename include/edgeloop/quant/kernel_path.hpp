@@ -26,6 +26,6 @@ using default_path = portable_path;
 #endif
 
 template <class Path>
-concept kernel_path = __is_same(Path, portable_path) || (__is_same(Path, dsp_path) && EDGELOOP_QUANT_HAS_DSP);
+concept kernel_path = __is_same(Path, portable_path) || (__is_same(Path, dsp_path) && EDGELOOP_QUANT_HAS_DSP != 0);
 
 }  // namespace edgeloop::quant
