@@ -18,7 +18,8 @@
 ///        previous one (kept in RAM as a shadow, predicting only) are scored on the same
 ///        samples; if the new one's accuracy falls more than params.rollback_tolerance
 ///        below the previous one's, the flash slots roll back and the previous model is
-///        restored; else the new model is confirmed.
+///        restored; else the new model is confirmed. A device that keeps learning
+///        calls learn(), which trains the shadow too, so both are compared on equal terms.
 /// The probation survives a reboot: the active slot's tag holds the security counter and,
 /// in bit 31, "on probation"; boot() resumes a probation with the previous slot as the
 /// shadow (from zero samples). Confirming clears the bit (model_slots::set_active_tag).
@@ -327,12 +328,11 @@ class update_manager {
       sink_(e);
       return update_status::probation_passed;
     }
-    const slot_status r = slots_.rollback();
+    const slot_status r = slots_.rollback();  // checks the previous slot's CRC first
     if (r != slot_status::ok) return emit_storage(r);
-    state_type s;
-    const slot_status l = slots_.load_active_state(s);
-    if (l != slot_status::ok) return emit_storage(l);
-    if (active_->restore(s) != status::ok) (void)active_->restore(shadow_.state());
+    // RAM: the shadow, i.e. the previous model plus what learn() taught it during the
+    // probation (flash holds it as it was; a reboot restarts from there)
+    (void)active_->restore(shadow_.state());
     counter_ = slots_.slot(slots_.active_slot()).tag & max_security_counter;
     probation_ = false;
     e.kind = update_event_kind::rolled_back;
@@ -340,6 +340,19 @@ class update_manager {
     e.security_counter = counter_;
     sink_(e);
     return update_status::rolled_back;
+  }
+
+  /// Trains the application's model on (x, y) and, during a probation, the shadow too:
+  /// the previous model is then judged (and, on a rollback, restored) as it would have
+  /// evolved on the same samples, not as a frozen copy. Use it instead of
+  /// model.partial_fit() when the device learns during probations; the model's status
+  /// (bad input changes neither model).
+  status learn(const input_type& x, const typename Model::target_type& y) noexcept
+    requires online_learner<Model>
+  {
+    EDGELOOP_TRY(active_->partial_fit(x, y));
+    if (probation_) (void)shadow_.partial_fit(x, y);  // same input: accepted by the active model already
+    return status::ok;
   }
 
   /// Saves the application's model (weights learned on the device) as the active model,
