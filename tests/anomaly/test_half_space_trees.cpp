@@ -63,7 +63,7 @@ TEST_CASE("half_space_trees: bad input, state round trip, restore checks", "[ano
   after.magic = 0;
   CHECK(other.restore(after) == status::invalid_state);
   after = d.state();
-  after.split_feature[3] = 2;  // only features 0 and 1 exist
+  after.split[3] = static_cast<std::uint16_t>(2u << 8 | 23u);  // only features 0 and 1 exist
   CHECK(other.restore(after) == status::invalid_state);
   after = d.state();
   after.mass[0] = 65;  // more than a window

@@ -25,7 +25,7 @@
 ///
 /// Implementation: a node's split "x_q < middle" is bit (23 - j) of the 24-bit fixed-point
 /// position of x_q in the tree's work space, where j counts the earlier splits on q along
-/// the path; so a node stores only its feature and j (2 bytes) and one traversal per tree
+/// the path; so a node stores only its feature and 23 - j (2 bytes) and one traversal per tree
 /// costs Features multiplications plus Depth bit tests. Nodes are in heap order
 /// (children of i: 2i+1, 2i+2); masses live in two banks whose roles swap per window.
 ///
@@ -93,8 +93,8 @@ class half_space_trees {
     params p;
     std::array<Scalar, Features> seen_lower, seen_upper;  ///< ranges while gathering
     std::array<Scalar, Trees * Features> ws_lower, ws_upper;  ///< work space per tree
-    std::array<std::uint8_t, Trees * internal_per_tree> split_feature;
-    std::array<std::uint8_t, Trees * internal_per_tree> split_level;
+    /// Per internal node: split feature << 8 | bit shift (23 - earlier splits on the feature).
+    std::array<std::uint16_t, Trees * internal_per_tree> split;
     std::array<mass_type, 2 * Trees * nodes_per_tree> mass;  ///< [bank][tree][node]
   };
 
@@ -213,7 +213,7 @@ class half_space_trees {
   Scalar workspace_upper(std::size_t t, std::size_t q) const noexcept { return s_.ws_upper[t * Features + q]; }
   /// Feature split at internal node i (i < internal_per_tree) of tree t.
   std::size_t split_feature(std::size_t t, std::size_t i) const noexcept {
-    return s_.split_feature[t * internal_per_tree + i];
+    return s_.split[t * internal_per_tree + i] >> 8;
   }
   std::uint32_t reference_mass(std::size_t t, std::size_t i) const noexcept { return reference(t)[i]; }
   std::uint32_t latest_mass(std::size_t t, std::size_t i) const noexcept { return latest(t)[i]; }
@@ -228,7 +228,8 @@ class half_space_trees {
         if (!is_finite(s.ws_lower[j]) || !is_finite(s.ws_upper[j]) || !(s.ws_upper[j] > s.ws_lower[j]))
           return status::invalid_state;
       for (std::size_t j = 0; j < Trees * internal_per_tree; ++j)
-        if (s.split_feature[j] >= Features || s.split_level[j] >= Depth) return status::invalid_state;
+        if ((s.split[j] >> 8) >= Features || (s.split[j] & 0xFFu) > 23u || (s.split[j] & 0xFFu) + Depth < 24u)
+          return status::invalid_state;
       for (const mass_type m : s.mass)
         if (m > Window) return status::invalid_state;
     } else if (s.in_window > 0 && (!all_finite(s.seen_lower) || !all_finite(s.seen_upper))) {
@@ -279,8 +280,8 @@ class half_space_trees {
   }
 
   std::size_t child(std::size_t t, std::size_t i, const std::array<std::uint32_t, Features>& code) const noexcept {
-    const std::size_t j = t * internal_per_tree + i;
-    const std::uint32_t bit = (code[s_.split_feature[j]] >> (23u - s_.split_level[j])) & 1u;
+    const std::uint32_t split = s_.split[t * internal_per_tree + i];
+    const std::uint32_t bit = (code[split >> 8] >> (split & 0xFFu)) & 1u;
     return 2 * i + 1 + bit;
   }
 
@@ -328,14 +329,13 @@ class half_space_trees {
         s_.ws_upper[t * Features + q] = s + half;
       }
       for (std::size_t i = 0; i < internal_per_tree; ++i) {
-        const auto q = static_cast<std::uint8_t>(gen.uniform_int(static_cast<std::uint32_t>(Features)));
-        std::uint8_t level = 0;
+        const std::uint32_t q = gen.uniform_int(static_cast<std::uint32_t>(Features));
+        std::uint32_t level = 0;
         for (std::size_t a = i; a > 0;) {  // earlier splits on q along the path to i
           a = (a - 1) / 2;
-          if (s_.split_feature[t * internal_per_tree + a] == q) ++level;
+          if ((s_.split[t * internal_per_tree + a] >> 8) == q) ++level;
         }
-        s_.split_feature[t * internal_per_tree + i] = q;
-        s_.split_level[t * internal_per_tree + i] = level;
+        s_.split[t * internal_per_tree + i] = static_cast<std::uint16_t>(q << 8 | (23u - level));
       }
     }
     refresh_scale();
