@@ -5,6 +5,8 @@
 //                 [--delimiter C] [--no-header] [--task classification|regression]
 //                 --model SPEC [--param k=v]... [--json]
 //   edgeloop-eval list-models
+//   edgeloop-eval nab --data DIR --detector NAME [--param k=v]... [--json]
+//   edgeloop-eval list-detectors
 //   edgeloop-eval generate --stream NAME [--drift abrupt|gradual --position N --width W]
 //                 --samples N --seed S [--param k=v]... > out.csv
 //
@@ -23,6 +25,7 @@
 #include "edgeloop/host/arff_reader.hpp"
 #include "edgeloop/host/csv_reader.hpp"
 #include "edgeloop/host/idx_reader.hpp"
+#include "detectors.hpp"
 #include "registry.hpp"
 
 namespace ev = edgeloop_eval;
@@ -36,12 +39,14 @@ const char* usage_text =
     "  edgeloop-eval prequential --data FILE [--labels FILE] [--target NAME|INDEX] [--delimiter C]\n"
     "                [--no-header] [--task classification|regression] --model SPEC [--param k=v]... [--json]\n"
     "  edgeloop-eval list-models\n"
+    "  edgeloop-eval nab --data DIR --detector NAME [--param k=v]... [--json]   (NAB corpus scores)\n"
+    "  edgeloop-eval list-detectors\n"
     "  edgeloop-eval generate --stream NAME [--drift abrupt|gradual --position N --width W]\n"
     "                --samples N --seed S [--param k=v]...\n";
 
 struct options {
   std::string command;
-  std::string data, labels, target, model, task, stream, drift;
+  std::string data, labels, target, model, task, stream, drift, detector;
   char delimiter = ',';
   bool header = true, json = false;
   std::vector<std::string> params;
@@ -75,6 +80,7 @@ options parse_args(int argc, char** argv) {
     else if (a == "--labels") o.labels = value();
     else if (a == "--target") o.target = value();
     else if (a == "--model") o.model = value();
+    else if (a == "--detector") o.detector = value();
     else if (a == "--task") o.task = value();
     else if (a == "--param") o.params.push_back(value());
     else if (a == "--json") o.json = true;
@@ -260,6 +266,19 @@ int main(int argc, char** argv) {
     const options o = parse_args(argc, argv);
     if (o.command == "prequential") return prequential(o);
     if (o.command == "generate") return generate(o);
+    if (o.command == "nab") {
+      ev::nab_request r{o.data, o.detector, {}, o.json};
+      for (const auto& kv : o.params) {
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) throw ev::usage_error("--param expects key=value, got '" + kv + "'");
+        r.params[kv.substr(0, eq)] = kv.substr(eq + 1);
+      }
+      return ev::run_nab(r);
+    }
+    if (o.command == "list-detectors") {
+      for (const auto& e : ev::detectors()) std::printf("%s\n", e.name.c_str());
+      return 0;
+    }
     if (o.command == "list-models") {
       for (const auto& e : ev::registry().entries()) std::printf("%s\n", e.name.c_str());
       return 0;
