@@ -40,45 +40,60 @@ struct conv2d_layer {
 /// One image: input[in_h][in_w][in_channels] -> output[out_h][out_w][out_channels].
 template <kernel_path Path = default_path>
 void conv2d(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
+  // Locals, not l.*: the int8 stores could alias the layer, forcing reloads.
   const std::size_t oh = l.out_h(), ow = l.out_w(), depth = l.depth(), c = l.in_channels;
-  const long pad_top = static_cast<long>(padding_before(l.in_h, l.kernel_h, l.stride_h, l.pad));
-  const long pad_left = static_cast<long>(padding_before(l.in_w, l.kernel_w, l.stride_w, l.pad));
+  const std::size_t in_h = l.in_h, in_w = l.in_w, out_c = l.out_channels, kernel_h = l.kernel_h,
+                    kernel_w = l.kernel_w, stride_h = l.stride_h, stride_w = l.stride_w;
+  const std::int8_t* const weights = l.weights;
+  const std::int32_t* const bias = l.bias;
+  const quantized_multiplier* const multipliers = l.multipliers;
+  const output_clamp out(l.output);
+  const long pad_top = static_cast<long>(padding_before(in_h, kernel_h, stride_h, l.pad));
+  const long pad_left = static_cast<long>(padding_before(in_w, kernel_w, stride_w, l.pad));
   const std::int32_t x_offset = -l.input_zero_point;
   const bool word_rows = c % 4 == 0;
   for (std::size_t oy = 0; oy < oh; ++oy) {
-    const long iy0 = static_cast<long>(oy * l.stride_h) - pad_top;
-    const tap_range ky = valid_taps(iy0, l.kernel_h, l.in_h);
-    for (std::size_t ox = 0; ox < ow; ++ox, output += l.out_channels) {
-      const long ix0 = static_cast<long>(ox * l.stride_w) - pad_left;
-      const tap_range kx = valid_taps(ix0, l.kernel_w, l.in_w);
+    const long iy0 = static_cast<long>(oy * stride_h) - pad_top;
+    const tap_range ky = valid_taps(iy0, kernel_h, in_h);
+    for (std::size_t ox = 0; ox < ow; ++ox, output += out_c) {
+      const long ix0 = static_cast<long>(ox * stride_w) - pad_left;
+      const tap_range kx = valid_taps(ix0, kernel_w, in_w);
       const std::size_t span_groups = (kx.end - kx.begin) * c / 4;
-      const std::int8_t* w = l.weights;
-      for (std::size_t o = 0; o < l.out_channels; o += packed_rows, w += packed_rows * depth) {
-        const std::size_t rows = l.out_channels - o < packed_rows ? l.out_channels - o : packed_rows;
+      // First valid tap of the first valid kernel row, and its offset in a weight row.
+      const std::int8_t* const x_first =
+          input + (static_cast<std::size_t>(iy0 + static_cast<long>(ky.begin)) * in_w +
+                   static_cast<std::size_t>(ix0 + static_cast<long>(kx.begin))) * c;
+      const std::size_t k_first = (ky.begin * kernel_w + kx.begin) * c;
+      const std::int8_t* w = weights;
+      for (std::size_t o = 0; o < out_c; o += packed_rows, w += packed_rows * depth) {
+        const std::size_t rows = out_c - o < packed_rows ? out_c - o : packed_rows;
         std::int32_t acc[packed_rows] = {};
-        if (l.bias)
-          for (std::size_t r = 0; r < rows; ++r) acc[r] = l.bias[o + r];
-        if (word_rows) {
-          for (std::size_t y = ky.begin; y < ky.end; ++y) {
-            const std::int8_t* x = input + ((static_cast<std::size_t>(iy0 + static_cast<long>(y)) * l.in_w) +
-                                            static_cast<std::size_t>(ix0 + static_cast<long>(kx.begin))) * c;
-            const std::size_t k0 = (y * l.kernel_w + kx.begin) * c;
-            detail::dot_block<Path>(rows, x, w + k0 * rows, span_groups, x_offset, acc);
-          }
+        if (bias)
+          for (std::size_t r = 0; r < rows; ++r) acc[r] = bias[o + r];
+        if (word_rows && rows == packed_rows) {  // the common case, without the row-count switch
+          const std::int8_t* x = x_first;
+          const std::int8_t* wk = w + k_first * packed_rows;
+          for (std::size_t y = ky.begin; y < ky.end; ++y, x += in_w * c, wk += kernel_w * c * packed_rows)
+            detail::dot_rows<packed_rows>(Path{}, x, wk, span_groups, x_offset, acc);
+        } else if (word_rows) {
+          const std::int8_t* x = x_first;
+          const std::int8_t* wk = w + k_first * rows;
+          for (std::size_t y = ky.begin; y < ky.end; ++y, x += in_w * c, wk += kernel_w * c * rows)
+            detail::dot_block<Path>(rows, x, wk, span_groups, x_offset, acc);
         } else {
           for (std::size_t y = ky.begin; y < ky.end; ++y)
             for (std::size_t xk = kx.begin; xk < kx.end; ++xk) {
-              const std::int8_t* x = input + ((static_cast<std::size_t>(iy0 + static_cast<long>(y)) * l.in_w) +
-                                              static_cast<std::size_t>(ix0 + static_cast<long>(xk))) * c;
-              const std::size_t k0 = (y * l.kernel_w + xk) * c;
+              const std::int8_t* x = x_first + ((y - ky.begin) * in_w + (xk - kx.begin)) * c;
+              const std::size_t k0 = (y * kernel_w + xk) * c;
               for (std::size_t ci = 0; ci < c; ++ci) {
                 const std::int32_t xv = std::int32_t{x[ci]} + x_offset;
                 for (std::size_t r = 0; r < rows; ++r)
-                  acc[r] += std::int32_t{l.weights[packed_index(l.out_channels, depth, o + r, k0 + ci)]} * xv;
+                  acc[r] += std::int32_t{weights[packed_index(out_c, depth, o + r, k0 + ci)]} * xv;
               }
             }
         }
-        for (std::size_t r = 0; r < rows; ++r) output[o + r] = requantize(acc[r], l.multipliers[o + r], l.output);
+        for (std::size_t r = 0; r < rows; ++r)
+          output[o + r] = out(acc[r], multipliers[o + r].multiplier, multipliers[o + r].shift);
       }
     }
   }

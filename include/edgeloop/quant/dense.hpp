@@ -42,17 +42,22 @@ constexpr void fold_input_zero_point(const std::int8_t* packed, const std::int32
 /// One sample: input[inputs] -> output[outputs].
 template <kernel_path Path = default_path>
 void dense(const dense_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
-  const std::size_t groups = l.inputs / 4, main = groups * 4, tail = l.inputs - main;
+  // Locals, not l.*: the int8 stores could alias the layer, forcing reloads.
+  const std::size_t outputs = l.outputs, groups = l.inputs / 4, main = groups * 4, tail = l.inputs - main;
   const std::int8_t* w = l.weights;
-  for (std::size_t o = 0; o < l.outputs; o += packed_rows) {
-    const std::size_t rows = l.outputs - o < packed_rows ? l.outputs - o : packed_rows;
+  const std::int32_t* bias = l.bias;
+  const std::int32_t multiplier = l.multiplier.multiplier, shift = l.multiplier.shift;
+  const output_clamp out(l.output);
+  for (std::size_t o = 0; o < outputs; o += packed_rows) {
+    const std::size_t rows = outputs - o < packed_rows ? outputs - o : packed_rows;
     std::int32_t acc[packed_rows] = {};
-    for (std::size_t r = 0; r < rows; ++r) acc[r] = l.bias[o + r];
-    detail::dot_block<Path>(rows, input, w, groups, 0, acc);
+    for (std::size_t r = 0; r < rows; ++r) acc[r] = bias[o + r];
+    if (rows == packed_rows) detail::dot_rows<packed_rows>(Path{}, input, w, groups, 0, acc);
+    else detail::dot_block<Path>(rows, input, w, groups, 0, acc);
     w += main * rows;
     for (std::size_t k = 0; k < tail; ++k, w += rows)
       for (std::size_t r = 0; r < rows; ++r) acc[r] += std::int32_t{w[r]} * input[main + k];
-    for (std::size_t r = 0; r < rows; ++r) output[o + r] = requantize(acc[r], l.multiplier, l.output);
+    for (std::size_t r = 0; r < rows; ++r) output[o + r] = out(acc[r], multiplier, shift);
   }
 }
 

@@ -34,20 +34,18 @@ struct depthwise_conv2d_layer {
 
 namespace detail {
 
-/// Channels [c0, c0 + 4) of one output pixel over the valid taps; acc holds the biases.
+/// Channels [c, c + 4) of one output pixel: `taps_w` valid taps per kernel row over `rows`
+/// kernel rows, from the first valid tap x / w; acc holds the biases.
 template <class Path>
-[[gnu::always_inline]] inline void depthwise_four(Path, const depthwise_conv2d_layer& l, const std::int8_t* input,
-                                                  long origin, const std::int8_t* w_origin, tap_range ky, tap_range kx,
-                                                  std::int32_t x_offset, std::int32_t* acc) noexcept {
-  const std::size_t row_stride = l.in_w * l.channels, w_row_stride = l.kernel_w * l.channels;
+[[gnu::always_inline]] inline void depthwise_four(Path, const std::int8_t* x, const std::int8_t* w, std::size_t rows,
+                                                  std::size_t taps_w, std::size_t channels, std::size_t x_row_step,
+                                                  std::size_t w_row_step, std::int32_t x_offset, std::int32_t* acc) noexcept {
 #if EDGELOOP_QUANT_HAS_DSP
   if constexpr (__is_same(Path, dsp_path)) {
     const auto offset2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(x_offset) & 0xFFFFu) * 0x10001u);
     std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    for (std::size_t y = ky.begin; y < ky.end; ++y) {
-      const std::int8_t* x = input + (origin + static_cast<long>(y * row_stride + kx.begin * l.channels));
-      const std::int8_t* w = w_origin + y * w_row_stride + kx.begin * l.channels;
-      for (std::size_t n = kx.end - kx.begin; n > 0; --n, x += l.channels, w += l.channels) {
+    for (; rows > 0; --rows, x += x_row_step, w += w_row_step) {
+      for (std::size_t n = taps_w; n > 0; --n, x += channels, w += channels) {
         const std::uint32_t xw = load_word(x), ww = load_word(w);
         const std::int32_t xe = __sxtab16(offset2, static_cast<std::int32_t>(xw)), xo = sxtab16_ror8(offset2, xw);
         const std::int32_t we = __sxtb16(static_cast<std::int32_t>(ww)), wo = sxtb16_ror8(ww);
@@ -61,12 +59,9 @@ template <class Path>
     return;
   }
 #endif
-  for (std::size_t y = ky.begin; y < ky.end; ++y) {
-    const std::int8_t* x = input + (origin + static_cast<long>(y * row_stride + kx.begin * l.channels));
-    const std::int8_t* w = w_origin + y * w_row_stride + kx.begin * l.channels;
-    for (std::size_t n = kx.end - kx.begin; n > 0; --n, x += l.channels, w += l.channels)
+  for (; rows > 0; --rows, x += x_row_step, w += w_row_step)
+    for (std::size_t n = taps_w; n > 0; --n, x += channels, w += channels)
       for (std::size_t j = 0; j < 4; ++j) acc[j] += std::int32_t{w[j]} * (std::int32_t{x[j]} + x_offset);
-  }
 }
 
 }  // namespace detail
@@ -74,33 +69,46 @@ template <class Path>
 /// One image: input[in_h][in_w][channels] -> output[out_h][out_w][channels].
 template <kernel_path Path = default_path>
 void depthwise_conv2d(const depthwise_conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
-  const std::size_t oh = l.out_h(), ow = l.out_w(), ch = l.channels;
-  const long pad_top = static_cast<long>(padding_before(l.in_h, l.kernel_h, l.stride_h, l.pad));
-  const long pad_left = static_cast<long>(padding_before(l.in_w, l.kernel_w, l.stride_w, l.pad));
+  // Locals, not l.*: the int8 stores could alias the layer, forcing reloads.
+  const std::size_t oh = l.out_h(), ow = l.out_w(), ch = l.channels, in_h = l.in_h, in_w = l.in_w;
+  const std::size_t kernel_h = l.kernel_h, kernel_w = l.kernel_w, stride_h = l.stride_h, stride_w = l.stride_w;
+  const std::int8_t* const weights = l.weights;
+  const std::int32_t* const bias = l.bias;
+  const quantized_multiplier* const multipliers = l.multipliers;
+  const output_clamp out(l.output);
+  const long pad_top = static_cast<long>(padding_before(in_h, kernel_h, stride_h, l.pad));
+  const long pad_left = static_cast<long>(padding_before(in_w, kernel_w, stride_w, l.pad));
   const std::int32_t x_offset = -l.input_zero_point;
-  const std::size_t row_stride = l.in_w * ch, w_row_stride = l.kernel_w * ch;
   for (std::size_t oy = 0; oy < oh; ++oy) {
-    const long iy0 = static_cast<long>(oy * l.stride_h) - pad_top;
-    const tap_range ky = valid_taps(iy0, l.kernel_h, l.in_h);
+    const long iy0 = static_cast<long>(oy * stride_h) - pad_top;
+    const tap_range ky = valid_taps(iy0, kernel_h, in_h);
     for (std::size_t ox = 0; ox < ow; ++ox, output += ch) {
-      const long ix0 = static_cast<long>(ox * l.stride_w) - pad_left;
-      const tap_range kx = valid_taps(ix0, l.kernel_w, l.in_w);
-      // Offset of the window's first tap (negative in the padding: only valid taps are read).
-      const long origin = iy0 * static_cast<long>(row_stride) + ix0 * static_cast<long>(ch);
+      const long ix0 = static_cast<long>(ox * stride_w) - pad_left;
+      const tap_range kx = valid_taps(ix0, kernel_w, in_w);
+      const std::size_t rows = ky.end - ky.begin, taps_w = kx.end - kx.begin;
+      // First valid tap (channel 0) in the input and in the weights.
+      const std::int8_t* const x_first =
+          input + (static_cast<std::size_t>(iy0 + static_cast<long>(ky.begin)) * in_w +
+                   static_cast<std::size_t>(ix0 + static_cast<long>(kx.begin))) * ch;
+      const std::int8_t* const w_first = weights + (ky.begin * kernel_w + kx.begin) * ch;
+      const std::size_t x_row_step = (in_w - taps_w) * ch, w_row_step = (kernel_w - taps_w) * ch;
       std::size_t c = 0;
       for (; c + 4 <= ch; c += 4) {
-        std::int32_t acc[4];
-        for (std::size_t j = 0; j < 4; ++j) acc[j] = l.bias ? l.bias[c + j] : 0;
-        detail::depthwise_four(Path{}, l, input, origin + static_cast<long>(c), l.weights + c, ky, kx, x_offset, acc);
-        for (std::size_t j = 0; j < 4; ++j) output[c + j] = requantize(acc[j], l.multipliers[c + j], l.output);
+        std::int32_t acc[4] = {};
+        if (bias)
+          for (std::size_t j = 0; j < 4; ++j) acc[j] = bias[c + j];
+        detail::depthwise_four(Path{}, x_first + c, w_first + c, rows, taps_w, ch, x_row_step, w_row_step, x_offset,
+                               acc);
+        for (std::size_t j = 0; j < 4; ++j)
+          output[c + j] = out(acc[j], multipliers[c + j].multiplier, multipliers[c + j].shift);
       }
       for (; c < ch; ++c) {
-        std::int32_t acc = l.bias ? l.bias[c] : 0;
-        for (std::size_t y = ky.begin; y < ky.end; ++y)
-          for (std::size_t xk = kx.begin; xk < kx.end; ++xk)
-            acc += std::int32_t{l.weights[y * w_row_stride + xk * ch + c]} *
-                   (std::int32_t{input[origin + static_cast<long>(y * row_stride + xk * ch + c)]} + x_offset);
-        output[c] = requantize(acc, l.multipliers[c], l.output);
+        std::int32_t acc = bias ? bias[c] : 0;
+        for (std::size_t y = 0; y < rows; ++y)
+          for (std::size_t xk = 0; xk < taps_w; ++xk)
+            acc += std::int32_t{w_first[(y * kernel_w + xk) * ch + c]} *
+                   (std::int32_t{x_first[(y * in_w + xk) * ch + c]} + x_offset);
+        output[c] = out(acc, multipliers[c].multiplier, multipliers[c].shift);
       }
     }
   }

@@ -18,6 +18,7 @@
 namespace edgeloop::quant {
 
 /// M = multiplier * 2^(shift - 31); multiplier in [2^30, 2^31) or 0 (M == 0 or M < 2^-32).
+/// Kernels take any multiplier >= 0 and shift in [-31, 30].
 struct quantized_multiplier {
   std::int32_t multiplier = 0;
   std::int32_t shift = 0;  ///< > 0: left shift before the multiply; < 0: right shift after
@@ -80,6 +81,24 @@ constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, quantize
   return multiply_by_quantized_multiplier(x, m.multiplier, m.shift);
 }
 
+/// multiply_by_quantized_multiplier for multiplier >= 0 (all that quantize_multiplier
+/// makes), branch-free for the kernels' output loops: the high multiply cannot saturate
+/// then, and the rounding shift is done on the magnitude ((|x| + 2^(r-1)) >> r with the
+/// sign put back), which is round half away from zero without overflow. Equal to the
+/// general function for every x and shift in [-31, 30] (tests).
+[[gnu::always_inline]] constexpr std::int32_t multiply_by_nonnegative_multiplier(std::int32_t x, std::int32_t multiplier,
+                                                                                std::int32_t shift) noexcept {
+  const std::int32_t left = shift > 0 ? shift : 0;
+  const std::int32_t right = left - shift;
+  const auto shifted = static_cast<std::int32_t>(static_cast<std::uint32_t>(x) << left);
+  const std::int64_t product = std::int64_t{shifted} * multiplier + (std::int64_t{1} << 30);
+  const auto high = static_cast<std::uint32_t>(static_cast<std::uint64_t>(product) >> 31);  // fits: |product| < 2^62
+  const std::uint32_t sign = static_cast<std::uint32_t>(static_cast<std::int32_t>(high) >> 31);
+  const std::uint32_t magnitude = (high ^ sign) - sign;  // <= 2^31
+  const std::uint32_t half = (1u << right) >> 1;
+  return static_cast<std::int32_t>((((magnitude + half) >> right) ^ sign) - sign);
+}
+
 /// Output zero point and the fused activation as a clamp range (TFLite's activation_min/max).
 struct output_stage {
   std::int32_t zero_point = 0;
@@ -117,5 +136,20 @@ constexpr std::int8_t saturate_output(std::int32_t rescaled, const output_stage&
 constexpr std::int8_t requantize(std::int32_t acc, quantized_multiplier m, const output_stage& s) noexcept {
   return saturate_output(multiply_by_quantized_multiplier(acc, m.multiplier, m.shift), s);
 }
+
+/// The output stage in the kernels' loops (multiplier >= 0), with its constants in
+/// registers: a copy of the stage, as int8 stores could alias it.
+struct output_clamp {
+  std::int32_t zero_point, low, high;
+  constexpr explicit output_clamp(const output_stage& s) noexcept
+      : zero_point(s.zero_point), low(s.activation_min), high(s.activation_max) {}
+  [[gnu::always_inline]] constexpr std::int8_t operator()(std::int32_t acc, std::int32_t multiplier,
+                                                         std::int32_t shift) const noexcept {
+    std::int32_t v = multiply_by_nonnegative_multiplier(acc, multiplier, shift) + zero_point;
+    v = v < low ? low : v;
+    v = v > high ? high : v;
+    return static_cast<std::int8_t>(v);
+  }
+};
 
 }  // namespace edgeloop::quant
