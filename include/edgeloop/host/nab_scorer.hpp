@@ -365,6 +365,9 @@ inline std::map<std::string, std::vector<std::pair<std::string, std::string>>> r
   return out;
 }
 
+}  // namespace detail
+
+/// Reads one NAB series (CSV "timestamp,value"; header optional); no windows.
 inline nab_data_series read_nab_series(const std::string& path, const std::string& name) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw parse_error(path, "cannot open");
@@ -380,7 +383,7 @@ inline nab_data_series read_nab_series(const std::string& path, const std::strin
     const auto comma = line.find(',');
     if (comma == std::string::npos) throw parse_error(path, line_no, 1, "expected timestamp,value");
     std::int64_t t = 0;
-    if (!parse_nab_time(line.substr(0, comma), t)) throw parse_error(path, line_no, 1, "malformed timestamp");
+    if (!detail::parse_nab_time(line.substr(0, comma), t)) throw parse_error(path, line_no, 1, "malformed timestamp");
     char* end = nullptr;
     const std::string v = line.substr(comma + 1);
     const double value = std::strtod(v.c_str(), &end);
@@ -392,7 +395,44 @@ inline nab_data_series read_nab_series(const std::string& path, const std::strin
   return s;
 }
 
-}  // namespace detail
+
+/// Sets the windows of `s` from NAB time stamp pairs [start, end] (`file` names the labels
+/// in errors): a window runs from the first row stamped start to the first row after it
+/// stamped end (see read_nab_corpus).
+inline void set_nab_windows(nab_data_series& s, const std::vector<std::pair<std::string, std::string>>& limits,
+                            const std::string& file) {
+  const std::string& name = s.labels.name;
+  s.labels.windows.clear();
+  for (const auto& [a, b] : limits) {
+    std::int64_t ta = 0, tb = 0;
+    if (!detail::parse_nab_time(a, ta) || !detail::parse_nab_time(b, tb))
+      throw parse_error(file, name + ": malformed window time stamp");
+    // As NAB: the window starts at the first row stamped `start` and ends at the first row
+    // after it stamped `end` (a series may repeat stamps); without an exact stamp, the
+    // first row at or after start and the last row up to end before time goes past it.
+    const std::size_t n = s.seconds.size();
+    std::size_t first = n;
+    for (std::size_t i = 0; i < n && first == n; ++i)
+      if (s.seconds[i] == ta) first = i;
+    for (std::size_t i = 0; i < n && first == n; ++i)
+      if (s.seconds[i] >= ta) first = i;
+    if (first == n || s.seconds[first] > tb) continue;  // no row inside
+    std::size_t last = first;
+    for (std::size_t i = first; i < n && s.seconds[i] <= tb; ++i) {
+      last = i;
+      if (s.seconds[i] == tb) break;
+    }
+    const nab_window w{first, last};
+    if (!s.labels.windows.empty() && w.first <= s.labels.windows.back().last)
+      throw parse_error(file, name + ": overlapping or unsorted windows");
+    s.labels.windows.push_back(w);
+  }
+}
+
+/// The windows file of a NAB corpus: series name ("group/name.csv") -> time stamp pairs.
+inline std::map<std::string, std::vector<std::pair<std::string, std::string>>> read_nab_windows(const std::string& path) {
+  return detail::read_nab_windows(path);
+}
 
 /// Reads every series of `dir` listed in dir/labels/combined_windows.json (sorted by name;
 /// listed series whose CSV is absent are skipped). A window [start, end] covers the rows
@@ -406,31 +446,8 @@ inline std::vector<nab_data_series> read_nab_corpus(const std::string& dir) {
   for (const auto& [name, limits] : windows) {
     const fs::path csv = fs::path(dir) / name;
     if (!fs::exists(csv)) continue;
-    nab_data_series s = detail::read_nab_series(csv.string(), name);
-    for (const auto& [a, b] : limits) {
-      std::int64_t ta = 0, tb = 0;
-      if (!detail::parse_nab_time(a, ta) || !detail::parse_nab_time(b, tb))
-        throw parse_error(labels.string(), name + ": malformed window time stamp");
-      // As NAB: the window starts at the first row stamped `start` and ends at the first row
-      // after it stamped `end` (a series may repeat stamps); without an exact stamp, the
-      // first row at or after start and the last row up to end before time goes past it.
-      const std::size_t n = s.seconds.size();
-      std::size_t first = n;
-      for (std::size_t i = 0; i < n && first == n; ++i)
-        if (s.seconds[i] == ta) first = i;
-      for (std::size_t i = 0; i < n && first == n; ++i)
-        if (s.seconds[i] >= ta) first = i;
-      if (first == n || s.seconds[first] > tb) continue;  // no row inside
-      std::size_t last = first;
-      for (std::size_t i = first; i < n && s.seconds[i] <= tb; ++i) {
-        last = i;
-        if (s.seconds[i] == tb) break;
-      }
-      const nab_window w{first, last};
-      if (!s.labels.windows.empty() && w.first <= s.labels.windows.back().last)
-        throw parse_error(labels.string(), name + ": overlapping or unsorted windows");
-      s.labels.windows.push_back(w);
-    }
+    nab_data_series s = read_nab_series(csv.string(), name);
+    set_nab_windows(s, limits, labels.string());
     out.push_back(std::move(s));
   }
   if (out.empty()) throw parse_error(dir, "no series of labels/combined_windows.json found");
