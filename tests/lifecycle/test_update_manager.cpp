@@ -172,7 +172,7 @@ TEST_CASE("update_manager: a better model is verified, gated, activated, confirm
     manager m(f.active, f.work, digest_echo_verifier{}, id, test_params(), record_event);
     REQUIRE(m.boot() == update_status::ok);
     CHECK(same_model(f.active, old_model));
-    CHECK(m.floor() == 0);
+    CHECK(m.floor() == 1);  // a fresh device: counters start at 1
     REQUIRE(offer(m, f.artifact_bytes, artifact_size, chunk) == update_status::activated);
     const update_event& e = last_event();
     CHECK(e.kind == update_event_kind::activated);
@@ -251,7 +251,7 @@ TEST_CASE("update_manager: an artifact with an older security counter is refused
   make_artifact(make_model(1.0f, 0.0f, -0.25f), 5);
   REQUIRE(offer(m, f.artifact_bytes, artifact_size, 50) == update_status::activated);
   CHECK_FALSE(m.in_probation());
-  CHECK(m.floor() == 5);
+  CHECK(m.floor() == 6);
   const model current = f.active;
   f.copy = f.work;
   make_artifact(make_model(1.0f, 0.0f, 0.0f), 4);  // better, but older
@@ -264,9 +264,12 @@ TEST_CASE("update_manager: an artifact with an older security counter is refused
   model after;
   manager m2(after, f.work, digest_echo_verifier{}, id, p, record_event);
   REQUIRE(m2.boot() == update_status::ok);
-  CHECK(m2.floor() == 5);
+  CHECK(m2.floor() == 6);
   CHECK(offer(m2, f.artifact_bytes, artifact_size, 50) == update_status::artifact_refused);
-  make_artifact(make_model(1.0f, 0.0f, 0.0f), 5);  // same counter: allowed
+  make_artifact(make_model(1.0f, 0.0f, 0.0f), 5);  // the same counter again: a replay, refused
+  CHECK(offer(m2, f.artifact_bytes, artifact_size, 50) == update_status::artifact_refused);
+  CHECK(last_event().artifact == artifact_status::rolled_back);
+  make_artifact(make_model(1.0f, 0.0f, 0.0f), 6);
   CHECK(offer(m2, f.artifact_bytes, artifact_size, 50) == update_status::activated);
 }
 
@@ -338,15 +341,18 @@ TEST_CASE("update_manager: a model that degrades in probation is rolled back, al
     CHECK(e.samples == probation);
     CHECK(e.baseline_accuracy == 1.0f);
     CHECK(e.candidate_accuracy < 0.8f);
-    CHECK(e.security_counter == 0);
+    CHECK(e.security_counter == 1);  // the floor keeps the refused model's counter
     CHECK(same_model(f.active, good));
+    CHECK(offer(m, f.artifact_bytes, artifact_size, 20) == update_status::artifact_refused);  // no second chance
+    CHECK(last_event().artifact == artifact_status::rolled_back);
   }
   model after;
   manager m2(after, f.work, digest_echo_verifier{}, id, test_params(), record_event);
   REQUIRE(m2.boot() == update_status::ok);
   CHECK(same_model(after, good));
   CHECK_FALSE(m2.in_probation());
-  CHECK(m2.security_counter() == 0);
+  CHECK(m2.security_counter() == 1);
+  CHECK(m2.floor() == 2);
 }
 
 namespace {

@@ -344,7 +344,8 @@ int main(int argc, char** argv) {
     std::size_t tampered_refused = 0, replay_refused = 0, stale_refused = 0, drifts_detected = 0;
     hits before, after, final_window, final_without, before_without, after_without, period, period_without;
     const std::size_t final_start = n - std::min<std::size_t>(5000, n - o.drift_at);
-    std::vector<std::uint8_t> first_artifact;  // replayed later (old counter)
+    std::vector<std::uint8_t> last_accepted;  // the newest activated artifact, replayed once later
+    bool replay_sent = false;
     model last_pre_drift;                       // the host's last model before the drift (sent stale later)
     bool have_pre_drift = false, stale_sent = false;
     std::size_t round = 0, last_round = 0;
@@ -358,14 +359,21 @@ int main(int argc, char** argv) {
       t.line(b);
       ++offered;
       update_status s = device.begin();
-      if (s != update_status::ok) return s;
+      if (s != update_status::ok) {  // busy: a probation is running
+        ++rejected;
+        std::snprintf(b, sizeof b, "  device: not now (%s)", to_string(s));
+        t.line(b);
+        return s;
+      }
       for (std::size_t at = 0; at < bytes.size() && s == update_status::ok; at += o.chunk)
         s = device.receive(bytes.data() + at, std::min(o.chunk, bytes.size() - at));
       s = device.finish(held_out);
-      if (s == update_status::activated)
+      if (s == update_status::activated) {
         ++accepted;
-      else
+        last_accepted = bytes;
+      } else {
         ++rejected;
+      }
       return s;
     };
 
@@ -392,15 +400,18 @@ int main(int argc, char** argv) {
         have_pre_drift = true;
       }
       std::vector<std::uint8_t> art = host.artifact_of(fresh, static_cast<std::uint32_t>(round));
-      if (round == 1) first_artifact = art;
       if (round == 2) {
         std::vector<std::uint8_t> bad = art;
         bad[artifact::header_bytes + 40] ^= 0x04;  // one bit of a weight changed in transit
         if (offer(bad, "a TAMPERED copy (one payload bit flipped after signing)") == update_status::artifact_refused)
           ++tampered_refused;
       }
-      if (round == 3 && !first_artifact.empty()) {
-        if (offer(first_artifact, "a REPLAY of the signed round-1 artifact (older counter)") ==
+      if (round >= 3 && !replay_sent && !last_accepted.empty()) {
+        // a recorded transmission played again: valid signature, but not newer than the
+        // model it installed (anti-rollback floor)
+        replay_sent = true;
+        const std::vector<std::uint8_t> old = last_accepted;
+        if (offer(old, "a REPLAY of the last accepted artifact (recorded and sent again)") ==
             update_status::artifact_refused)
           ++replay_refused;
       }

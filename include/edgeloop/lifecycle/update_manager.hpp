@@ -4,8 +4,8 @@
 ///
 ///   begin() -> receive(chunk)... -> finish(held_out)
 ///     1. the streaming artifact_parser checks header, type hash, security counter
-///        (>= the active model's, anti-rollback), SHA-256 digest and signature; nothing is
-///        written anywhere before all of it verified;
+///        (above the device's floor, anti-rollback), SHA-256 digest and signature; nothing
+///        is written anywhere before all of it verified;
 ///     2. the payload is restored into a second model object (the model's restore()
 ///        validates it) and written into the inactive flash slot (model_slots), committed
 ///        as a candidate;
@@ -24,6 +24,11 @@
 /// in bit 31, "on probation"; boot() resumes a probation with the previous slot as the
 /// shadow (from zero samples). Confirming clears the bit (model_slots::set_active_tag).
 ///
+/// Anti-rollback: an artifact must carry a security counter above the one stored with the
+/// active slot (and at least params.min_security_counter). After a rollback the restored
+/// slot's tag takes the refused model's counter, so the floor never goes down: neither the
+/// refused model nor anything older can be installed again; the host must issue a newer one.
+///
 /// Every outcome is an update_status and an update_event given to the EventSink, a
 /// callable `void(const update_event&) noexcept` stored by value (a function pointer, a
 /// lambda or a small struct). No heap; a flash failure (power cut) returns storage_failed
@@ -32,9 +37,7 @@
 ///
 /// Requirements on Model: predictor + persistable, predict(x) comparable with a
 /// class_label (classifiers; accuracy is the gate's and the probation's measure).
-/// Limits: security counters are 31-bit (bit 31 of the tag is the probation flag); the
-/// anti-rollback floor is the active model's counter, so after a rollback the refused
-/// model could be offered again (it then faces the gate and a probation again).
+/// Limits: security counters are 31-bit (bit 31 of the tag is the probation flag).
 ///
 /// Memory: sizeof(update_manager) = sizeof(Model) (candidate/shadow) + artifact_parser<
 /// sizeof(state_type), Verifier>::memory_bytes + model_slots (about 64 + write size) +
@@ -166,7 +169,7 @@ class update_manager {
     std::uint32_t min_held_out = 10;        ///< fewer held-out samples refuse the update; >= 1
     std::uint32_t probation_samples = 100;  ///< live samples of the probation; 0: confirm at once
     float rollback_tolerance = 0.05f;       ///< roll back when new < previous - tolerance (live); in [0, 1]
-    std::uint32_t min_security_counter = 0; ///< floor below the active model's own counter
+    std::uint32_t min_security_counter = 1; ///< lowest counter ever accepted (fresh device)
   };
   static constexpr status validate(const params& p) noexcept {
     if (!is_finite(p.gate_margin) || p.gate_margin < -1.0f || p.gate_margin > 1.0f) return status::invalid_argument;
@@ -330,10 +333,13 @@ class update_manager {
     }
     const slot_status r = slots_.rollback();  // checks the previous slot's CRC first
     if (r != slot_status::ok) return emit_storage(r);
+    // the floor stays where the refused model put it (a cut before this leaves the
+    // previous model with its own, lower counter: still a valid model)
+    const slot_status f = slots_.set_active_tag(counter_);
+    if (f != slot_status::ok) return emit_storage(f);
     // RAM: the shadow, i.e. the previous model plus what learn() taught it during the
     // probation (flash holds it as it was; a reboot restarts from there)
     (void)active_->restore(shadow_.state());
-    counter_ = slots_.slot(slots_.active_slot()).tag & max_security_counter;
     probation_ = false;
     e.kind = update_event_kind::rolled_back;
     e.status = update_status::rolled_back;
@@ -369,11 +375,12 @@ class update_manager {
   bool in_probation() const noexcept { return probation_; }
   bool receiving() const noexcept { return receiving_; }
   std::uint32_t probation_seen() const noexcept { return seen_; }
-  /// Security counter of the active model (the anti-rollback floor with params).
+  /// Security counter stored with the active model (0 before any update).
   std::uint32_t security_counter() const noexcept { return counter_; }
-  /// The lowest security counter an artifact may carry now.
+  /// The lowest security counter an artifact may carry now: above the stored one.
   std::uint32_t floor() const noexcept {
-    return counter_ > p_.min_security_counter ? counter_ : p_.min_security_counter;
+    const std::uint32_t above = counter_ + 1u;  // counter_ <= 2^31 - 1: no overflow
+    return above > p_.min_security_counter ? above : p_.min_security_counter;
   }
   const slots_type& slots() const noexcept { return slots_; }
   const parser_type& parser() const noexcept { return parser_; }
