@@ -82,10 +82,13 @@
 
 #include "anomaly/anomaly_detector.hpp"
 #include "anomaly/anomaly_likelihood.hpp"
+#include "anomaly/autoencoder_detector.hpp"
 #include "anomaly/gaussian_detector.hpp"
 #include "anomaly/half_space_trees.hpp"
+#include "anomaly/one_class_svm_detector.hpp"
 #include "anomaly/p2_quantile.hpp"
 #include "anomaly/quantile_threshold.hpp"
+#include "anomaly/univariate_features.hpp"
 
 #include "eval/binned_roc_auc.hpp"
 #include "eval/clock.hpp"

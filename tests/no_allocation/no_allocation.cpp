@@ -220,6 +220,20 @@ int main() {
     test::do_not_optimize(hst.state());
   });
 
+  static univariate_features<float, 32, time_encoding::day> front;
+  static one_class_svm_detector<float, 7, 32> svm_detector;
+  static autoencoder_detector<nn::sequential<float, nn::shape<7>, nn::dense<3>, nn::tanh, nn::dense<7>>> autoencoder;
+  expect_no_allocation("anomaly: univariate_features, one_class_svm_detector, autoencoder_detector", [&] {
+    for (int i = 0; i < 500; ++i) {
+      std::array<float, 7> v{};
+      if (front.transform(r.normal<float>(), 60 * i, v) != status::ok) std::abort();
+      float a = 0, b = 0;
+      if (score_then_learn(svm_detector, v, a) != status::ok || score_then_learn(autoencoder, v, b) != status::ok)
+        std::abort();
+      test::do_not_optimize(a + b);
+    }
+  });
+
   std::printf("%d passed, %d failed\n", test::checks - test::failures, test::failures);
   return test::failures == 0 ? 0 : 1;
 }
