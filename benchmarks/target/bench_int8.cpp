@@ -52,16 +52,16 @@ void fill_bias(edgeloop::rng& r, std::int32_t* b, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::int32_t>(r.next() % 20001u) - 10000;
 }
 /// Per-channel multipliers around what trained layers have (2^-10 .. 2^-7).
-void fill_multipliers(edgeloop::rng& r, q::quantized_multiplier* m, std::size_t n) {
+[[maybe_unused]] void fill_multipliers(edgeloop::rng& r, q::quantized_multiplier* m, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) m[i] = q::quantize_multiplier(r.uniform<double>(1.0 / 1024.0, 1.0 / 128.0));
 }
 
 // One arena for the activations of every case (cases run one after the other).
 alignas(4) std::int8_t arena[small_ram ? 1024 : 16 * 16 * 32 + 16 * 16 * 64];
 std::int32_t bias[128];
-q::quantized_multiplier multipliers[64];
+[[maybe_unused]] q::quantized_multiplier multipliers[64];
 
-constexpr auto dense_weights = random_weights<128 * 784>(1);
+alignas(4) constexpr auto dense_weights = random_weights<128 * 784>(1);
 
 TARGET_BENCH("int8", "dense_784x128") {
   edgeloop::rng r(2);
@@ -78,9 +78,9 @@ TARGET_BENCH("int8", "dense_784x128") {
                           sizeof dense_weights);
 }
 
-constexpr auto mlp_w1 = random_weights<32 * 64>(11);
-constexpr auto mlp_w2 = random_weights<16 * 32>(12);
-constexpr auto mlp_w3 = random_weights<4 * 16>(13);
+alignas(4) constexpr auto mlp_w1 = random_weights<32 * 64>(11);
+alignas(4) constexpr auto mlp_w2 = random_weights<16 * 32>(12);
+alignas(4) constexpr auto mlp_w3 = random_weights<4 * 16>(13);
 
 TARGET_BENCH("int8", "mlp_64_32_16_4") {
   edgeloop::rng r(3);
@@ -118,9 +118,9 @@ TARGET_BENCH("int8", "mlp_64_32_16_4") {
 }
 
 #if !defined(__ARM_ARCH_6M__)
-constexpr auto conv3_weights = random_weights<32 * 3 * 3 * 16>(21);
-constexpr auto conv1_weights = random_weights<64 * 32>(22);
-constexpr auto dw_weights = random_weights<3 * 3 * 32>(23);
+alignas(4) constexpr auto conv3_weights = random_weights<32 * 3 * 3 * 16>(21);
+alignas(4) constexpr auto conv1_weights = random_weights<64 * 32>(22);
+alignas(4) constexpr auto dw_weights = random_weights<3 * 3 * 32>(23);
 
 TARGET_BENCH("int8", "conv3x3_16x16x16_32") {
   edgeloop::rng r(4);

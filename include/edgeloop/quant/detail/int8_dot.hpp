@@ -25,9 +25,59 @@ namespace edgeloop::quant::detail {
   return v;
 }
 
+#if defined(__ARM_ARCH_6M__)
+// ARMv6-M (Cortex-M0/M0+) has no DSP extension and g++ spills the four accumulators of the
+// C loop, so four rows with no input offset (dense: zero point folded into the bias) run
+// this Thumb-1 loop: one word load per 4 inputs, one byte load per weight, accumulators
+// in high registers, 5 low registers (so it also allocates at -Os): 75 instructions for
+// 16 multiply-accumulates.
+#define EDGELOOP_QUANT_V6M_MAC(offset, acc) \
+  "ldrb %[t], [%[wp], #" offset "]\n\t" "sxtb %[t], %[t]\n\t" "muls %[t], %[xv], %[t]\n\t" "add %[" acc "], %[t]\n\t"
+#define EDGELOOP_QUANT_V6M_INPUT(j)                                                             \
+  EDGELOOP_QUANT_V6M_MAC(#j, "a0") EDGELOOP_QUANT_V6M_MAC("4+" #j, "a1") EDGELOOP_QUANT_V6M_MAC("8+" #j, "a2") \
+  EDGELOOP_QUANT_V6M_MAC("12+" #j, "a3")
+[[gnu::always_inline]] inline void dot_four_rows_v6m(const std::int8_t* x, const std::int8_t* w, std::size_t groups,
+                                                     std::int32_t* acc) noexcept {
+  // Explicit high registers: the "h" constraint fails to allocate at -Os / -O1.
+  register std::int32_t a0 __asm("r8") = acc[0];
+  register std::int32_t a1 __asm("r9") = acc[1];
+  register std::int32_t a2 __asm("r10") = acc[2];
+  register std::int32_t a3 __asm("r11") = acc[3];
+  register const std::int8_t* const end __asm("r12") = x + 4 * groups;
+  std::int32_t xw, xv, t;
+  // (g++ hands Thumb-1 inline assembly to the assembler in divided syntax)
+  __asm(".syntax unified\n\t"
+        "1:\n\t"
+        "ldr %[xw], [%[xp]]\n\t"
+        "sxtb %[xv], %[xw]\n\t" EDGELOOP_QUANT_V6M_INPUT(0)
+        "lsls %[xv], %[xw], #16\n\t" "asrs %[xv], %[xv], #24\n\t" EDGELOOP_QUANT_V6M_INPUT(1)
+        "lsls %[xv], %[xw], #8\n\t" "asrs %[xv], %[xv], #24\n\t" EDGELOOP_QUANT_V6M_INPUT(2)
+        "asrs %[xv], %[xw], #24\n\t" EDGELOOP_QUANT_V6M_INPUT(3)
+        "adds %[xp], #4\n\t"
+        "adds %[wp], #16\n\t"
+        "cmp %[xp], %[end]\n\t"
+        "bne 1b\n\t"
+        ".syntax divided\n\t"
+        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+l"(x), [wp] "+l"(w), [xw] "=&l"(xw),
+          [xv] "=&l"(xv), [t] "=&l"(t)
+        : [end] "r"(end)
+        : "cc", "memory");
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+#undef EDGELOOP_QUANT_V6M_INPUT
+#undef EDGELOOP_QUANT_V6M_MAC
+#endif
+
 template <std::size_t R>
 [[gnu::always_inline]] inline void dot_rows(portable_path, const std::int8_t* x, const std::int8_t* w,
                                             std::size_t groups, std::int32_t x_offset, std::int32_t* acc) noexcept {
+#if defined(__ARM_ARCH_6M__)
+  // (word loads of x: ARMv6-M needs x word-aligned)
+  if (R == 4 && x_offset == 0 && groups > 0 && (reinterpret_cast<std::uintptr_t>(x) & 3u) == 0) {
+    dot_four_rows_v6m(x, w, groups, acc);
+    return;
+  }
+#endif
   std::int32_t a0 = acc[0], a1 = R > 1 ? acc[1] : 0, a2 = R > 2 ? acc[2] : 0, a3 = R > 3 ? acc[3] : 0;
   for (; groups > 0; --groups) {
     for (std::size_t j = 0; j < 4; ++j) {
