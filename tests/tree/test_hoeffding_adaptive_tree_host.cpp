@@ -7,6 +7,15 @@
 // -0.9 points: functions 1 and 5 both split on age, so the plain tree's old splits stay
 // useful and it adapts by growing below them; the margin is small by nature). The
 // margins asserted are about half of those measured.
+// Why Agrawal 1 -> 5 cannot show a large margin: function 5 (salary and loan bands per age
+// band) is slow to learn for any Hoeffding tree. A fresh tree trained on function 5 alone
+// scores 0.663 over its first 5,000 samples on these three streams (0.660 over 20 streams,
+// seeds 1..20, where plain is 0.640 and adaptive 0.647): even replacing the whole tree at
+// the instant of the change gains only ~2-3 points. The adaptive tree does what HAT
+// prescribes: the root's ADWIN fires ~20 samples after the change, an alternate grows and
+// takes the root's place ~450-700 samples after it (every stream), then grows like the
+// fresh tree. Swapping only when the alternate's error is lower (replace_on_alternate_split
+// off) gives 0.656 over the 20 streams but 82.58% instead of 83.33% on Elec2 (20 seeds).
 #include <cstddef>
 #include <cstdint>
 
@@ -72,6 +81,7 @@ TEST_CASE("Agrawal function 1 -> 5: the adaptive tree is above the plain tree", 
     p += accuracy_after_drift(plain, s1) / 3;
     a += accuracy_after_drift(adaptive, s2) / 3;
     CHECK(adaptive.alternates_started() >= 1);
+    CHECK(adaptive.alternates_switched() >= 1);
   }
   CHECK(p > 0.55);
   CHECK(a > p + 0.006);  // measured +0.012

@@ -51,6 +51,8 @@ using tiny_tree = hoeffding_tree<float, 2, 2, 3>;
 using pool_tree = hoeffding_tree<float, 2, 2, 7, 1>;
 using bad_input_tree = hoeffding_tree<float, 3, 2, 7>;
 using round_trip_tree = hoeffding_tree<float, 2, 2, 15>;
+using two_class_tree = hoeffding_tree<float, 3, 2, 15, 8>;
+using spare_class_tree = hoeffding_tree<float, 3, 4, 15, 8>;  // room for 4 classes, 2 used
 
 template <class... T>
 constexpr std::size_t footprint() {
@@ -72,6 +74,7 @@ constexpr std::size_t arena_bytes = std::max({
     footprint<pool_tree, pool_tree>(),
     footprint<bad_input_tree, bad_input_tree::state_type, bad_input_tree::state_type>(),
     footprint<round_trip_tree, round_trip_tree, round_trip_tree::state_type, round_trip_tree::state_type>(),
+    footprint<two_class_tree, spare_class_tree>(),
 });
 
 class arena {
@@ -254,6 +257,35 @@ TEST_CASE("Gini and histogram policies learn the threshold concept too", "[tree]
   CHECK(ch >= 970);
 }
 
+TEST_CASE("unused class capacity does not change how the tree grows", "[tree][hoeffding]") {
+  // The Hoeffding bound's range is log2 of the classes present at the leaf (information gain
+  // cannot exceed the leaf's entropy), not of the Classes capacity: a tree built for 4
+  // classes that only ever sees labels 0 and 1 must split exactly when the 2-class tree
+  // does. Noisy labels (15% flipped) keep the merits near the bound, so a range of
+  // log2(4) = 2 instead of 1 would delay the splits.
+  arena::clear();
+  two_class_tree& two = arena::make<two_class_tree>();
+  spare_class_tree& four = arena::make<spare_class_tree>();
+  rng r(5);
+  bool same_growth = true;
+  for (int i = 0; i < 3000; ++i) {
+    const auto x = uniform_point<3>(r);
+    const bool flip = r.uniform<float>() < 0.15f;
+    const class_label y = (x[0] > 0.5f) != flip ? 1 : 0;
+    REQUIRE(two.partial_fit(x, y) == status::ok);
+    REQUIRE(four.partial_fit(x, y) == status::ok);
+    same_growth = same_growth && two.node_count() == four.node_count();
+  }
+  CHECK(same_growth);
+  REQUIRE(two.node_count() >= 3);
+  REQUIRE(two.node_count() == four.node_count());
+  for (std::size_t i = 0; i < two.node_count(); ++i) {
+    CHECK(two.node_at(i).kind == four.node_at(i).kind);
+    CHECK(two.node_at(i).feature == four.node_at(i).feature);
+    CHECK(two.node_at(i).threshold == four.node_at(i).threshold);
+  }
+}
+
 TEST_CASE("nominal attributes split multiway or binary on the right value", "[tree][hoeffding]") {
   using tree = nominal_tree;
   arena::clear();
@@ -282,6 +314,30 @@ TEST_CASE("nominal attributes split multiway or binary on the right value", "[tr
   CHECK(multi.partial_fit({4.0f, 0.5f}, 0) == status::invalid_argument);
   CHECK(multi.partial_fit({1.5f, 0.5f}, 0) == status::invalid_argument);
   CHECK(same_bytes(before, arena::state_of(multi)));
+}
+
+TEST_CASE("below a multiway split its attribute is constant and never chosen again", "[tree][hoeffding]") {
+  // y = (x0 == 2) ? (x1 > 0.5) : (x0 == 3). Root: multiway on x0 (gain 0.70 bits against
+  // 0.05 for x1). Below it only branch 2 is impure; there x0 is constant (a multiway split
+  // of one value has merit -inf, as MOA) and the leaf must split on x1 near 0.5.
+  arena::clear();
+  nominal_tree::params p;
+  p.nominal_cardinality = {4, 0};
+  nominal_tree& t = arena::make<nominal_tree>(p);
+  rng r(9);
+  for (int i = 0; i < 3000; ++i) {
+    const std::array<float, 2> x{static_cast<float>(r.uniform_int(4)), r.uniform<float>()};
+    const class_label y = x[0] == 2.0f ? (x[1] > 0.5f ? 1 : 0) : (x[0] == 3.0f ? 1 : 0);
+    REQUIRE(t.partial_fit(x, y) == status::ok);
+  }
+  REQUIRE(t.node_at(0).kind == split_kind::nominal_multiway);
+  CHECK(t.node_at(0).feature == 0);
+  const auto& below = t.node_at(t.node_at(0).first_child + 2u);
+  CHECK(below.kind == split_kind::numeric);
+  CHECK(below.feature == 1);
+  CHECK(std::abs(below.threshold - 0.5f) < 0.1f);
+  for (std::size_t i = 1; i < t.node_count(); ++i)
+    if (t.node_at(i).kind != split_kind::leaf) CHECK(t.node_at(i).feature != 0);
 }
 
 TEST_CASE("with a tiny node pool the tree freezes, keeps predicting and keeps learning", "[tree][hoeffding]") {

@@ -48,6 +48,8 @@ void bind_common(P& p, B& b) {
   b("nb_threshold", p.nb_threshold);
   b("max_depth", p.max_depth);
   b("min_branch_fraction", p.min_branch_fraction);
+  b.choice("nominal_split", p.nominal,
+           {{"multiway", edgeloop::nominal_split::multiway}, {"binary", edgeloop::nominal_split::binary}});
   b.choice("when_full", p.when_full,
            {{"deactivate", edgeloop::pool_policy::deactivate_least_promising},
             {"stop", edgeloop::pool_policy::stop_growing}});

@@ -179,7 +179,11 @@ struct hoeffding_leaf_ops {
     }
     const suggestion& s = candidates[best];
     if (!is_finite(s.merit)) return false;
-    const Scalar bound = hoeffding_bound(Criterion::template range<Scalar>(Classes), delta, class_total(counts));
+    // The merit's range is that of the classes present at the leaf (as River): information
+    // gain is at most the entropy of the leaf's distribution, <= log2(classes present), so
+    // unused class capacity (a tree built for more classes than the stream holds) does not
+    // widen the bound and slow the growth.
+    const Scalar bound = hoeffding_bound(Criterion::template range<Scalar>(seen_classes), delta, class_total(counts));
     if (!(s.merit - second > bound || bound < tau)) return false;
     out = s;
     out_feature = best_feature;
