@@ -25,14 +25,17 @@
 ///
 /// Implementation: a node's split "x_q < middle" is bit (23 - j) of the 24-bit fixed-point
 /// position of x_q in the tree's work space, where j counts the earlier splits on q along
-/// the path; so a node stores only its feature and 23 - j (2 bytes) and one traversal per tree
-/// costs Features multiplications plus Depth bit tests. Nodes are in heap order
-/// (children of i: 2i+1, 2i+2); masses live in two banks whose roles swap per window.
+/// the path; so a node stores only its feature and 23 - j (2 bytes). A sample is located
+/// once in floating point (30-bit positions in the union of the work spaces, Features
+/// operations) and mapped into each tree by integer arithmetic, then every tree costs
+/// Depth bit tests: no floating point per tree (a Cortex-M0 has no FPU). Nodes are in heap
+/// order (children of i: 2i+1, 2i+2); masses live in two banks whose roles swap per window.
 ///
 /// Memory: Trees * ((2^(Depth+1) - 1) * 2 * sizeof(mass_type) + (2^Depth - 1) * 2
-/// + Features * 3 * sizeof(Scalar)) + params + about 40 bytes; mass_type is uint8_t for
-/// Window <= 255, uint16_t up to 65535. Exact value in memory_bytes. Example: 10 trees,
-/// depth 8, window 250, 4 float features: 15.8 KB; 10 trees, depth 6: 4.3 KB.
+/// + Features * (2 sizeof(Scalar) + 8)) + Features * 4 sizeof(Scalar) + params + about 40
+/// bytes; mass_type is uint8_t for Window <= 255, uint16_t up to 65535. Exact value in
+/// memory_bytes. Example: 10 trees, depth 8, window 250, 4 float features: 16.1 KB; 10
+/// trees, depth 6: 4.5 KB.
 ///
 /// Bad input: a non-finite x is rejected by learn() (non_finite_input), nothing changes.
 
@@ -121,9 +124,11 @@ class half_space_trees {
     if (s_.phase == 0) {
       gather(x);
     } else {
+      position_type u;
+      locate(x, u);
       for (std::size_t t = 0; t < Trees; ++t) {
         std::array<std::uint32_t, Features> code;
-        encode(t, x, code);
+        encode(t, u, code);
         mass_type* l = latest(t);
         std::size_t i = 0;
         for (std::size_t k = 0; k < Depth; ++k) {
@@ -141,10 +146,12 @@ class half_space_trees {
   /// 0 before the first reference window.
   Scalar score(const input_type& x) const noexcept {
     if (s_.phase != 2) return Scalar(0);
+    position_type u;
+    locate(x, u);
     mass_sum_type sum = 0;
     for (std::size_t t = 0; t < Trees; ++t) {
       std::array<std::uint32_t, Features> code;
-      encode(t, x, code);
+      encode(t, u, code);
       const mass_type* r = reference(t);
       std::size_t i = 0, k = 0;
       while (k < Depth && r[i] >= s_.p.size_limit) {
@@ -163,10 +170,12 @@ class half_space_trees {
       out = Scalar(0);
       return learn(x);
     }
+    position_type u;
+    locate(x, u);
     mass_sum_type sum = 0;
     for (std::size_t t = 0; t < Trees; ++t) {
       std::array<std::uint32_t, Features> code;
-      encode(t, x, code);
+      encode(t, u, code);
       const mass_type* r = reference(t);
       mass_type* l = latest(t);
       std::size_t i = 0, k = 0;
@@ -236,7 +245,7 @@ class half_space_trees {
       return status::invalid_state;
     }
     s_ = s;
-    refresh_scale();
+    if (s_.phase > 0) refresh_scale();  // phase 0: no trees yet
     return status::ok;
   }
 
@@ -245,6 +254,8 @@ class half_space_trees {
       std::uint64_t{Trees} * std::uint64_t{Window} * (std::uint64_t{1} << Depth);
   using mass_sum_type = std::conditional_t<(max_sum < (std::uint64_t{1} << 32)), std::uint32_t, std::uint64_t>;
   static constexpr std::uint32_t positions = std::uint32_t{1} << 24;
+  static constexpr std::uint32_t frame_positions = std::uint32_t{1} << 30;
+  using position_type = std::array<std::int32_t, Features>;
 
   static constexpr std::array<Scalar, Features> filled(Scalar v) noexcept {
     std::array<Scalar, Features> a{};
@@ -266,16 +277,27 @@ class half_space_trees {
     return s_.mass.data() + std::size_t{s_.ref_bank} * Trees * nodes_per_tree + t * nodes_per_tree;
   }
 
-  /// 24-bit fixed-point position of every feature in tree t's work space (clamped).
-  void encode(std::size_t t, const input_type& x, std::array<std::uint32_t, Features>& code) const noexcept {
+  /// 30-bit fixed-point position of every feature in the union of the work spaces
+  /// (clamped): the only floating-point work per sample (Features operations).
+  void locate(const input_type& x, position_type& u) const noexcept {
     for (std::size_t q = 0; q < Features; ++q) {
-      const Scalar u = (x[q] - s_.ws_lower[t * Features + q]) * scale_[t * Features + q];
-      if (!(u > Scalar(0)))
-        code[q] = 0;
-      else if (u >= static_cast<Scalar>(positions))
-        code[q] = positions - 1;
+      const Scalar v = (x[q] - frame_lower_[q]) * frame_scale_[q];
+      if (!(v > Scalar(0)))
+        u[q] = 0;
+      else if (v >= static_cast<Scalar>(frame_positions))
+        u[q] = static_cast<std::int32_t>(frame_positions - 1);
       else
-        code[q] = static_cast<std::uint32_t>(u);
+        u[q] = static_cast<std::int32_t>(v);
+    }
+  }
+
+  /// 24-bit position of every feature in tree t's work space (clamped), by an integer
+  /// affine map of the frame positions: (u - offset) * multiplier / 2^32.
+  void encode(std::size_t t, const position_type& u, std::array<std::uint32_t, Features>& code) const noexcept {
+    for (std::size_t q = 0; q < Features; ++q) {
+      const std::int64_t c =
+          (static_cast<std::int64_t>(u[q] - offset_[t * Features + q]) * multiplier_[t * Features + q]) >> 32;
+      code[q] = c < 0 ? 0u : (c >= positions ? positions - 1 : static_cast<std::uint32_t>(c));
     }
   }
 
@@ -341,15 +363,36 @@ class half_space_trees {
     refresh_scale();
   }
 
+  /// The frame (union of the work spaces per feature) and each tree's integer map into it,
+  /// computed in double from the Scalar-rounded frame so that they agree with locate().
   void refresh_scale() noexcept {
-    for (std::size_t j = 0; j < Trees * Features; ++j)
-      scale_[j] = s_.phase == 0 && s_.ws_upper[j] == s_.ws_lower[j]
-                      ? Scalar(0)
-                      : static_cast<Scalar>(positions) / (s_.ws_upper[j] - s_.ws_lower[j]);
+    for (std::size_t q = 0; q < Features; ++q) {
+      Scalar lo = s_.ws_lower[q], hi = s_.ws_upper[q];
+      for (std::size_t t = 1; t < Trees; ++t) {
+        if (s_.ws_lower[t * Features + q] < lo) lo = s_.ws_lower[t * Features + q];
+        if (s_.ws_upper[t * Features + q] > hi) hi = s_.ws_upper[t * Features + q];
+      }
+      frame_lower_[q] = lo;
+      frame_scale_[q] = static_cast<Scalar>(static_cast<double>(frame_positions) /
+                                            (static_cast<double>(hi) - static_cast<double>(lo)));
+      const double scale = static_cast<double>(frame_scale_[q]);
+      for (std::size_t t = 0; t < Trees; ++t) {
+        const std::size_t j = t * Features + q;
+        const double off = (static_cast<double>(s_.ws_lower[j]) - static_cast<double>(lo)) * scale;
+        const double width = (static_cast<double>(s_.ws_upper[j]) - static_cast<double>(s_.ws_lower[j])) * scale;
+        offset_[j] = static_cast<std::int32_t>(off + 0.5);
+        // 2^56 / width: width >= 2/7 of the frame (each work space holds the data range and is
+        // at most 4 times as wide), so the multiplier is below 2^28 and products below 2^58.
+        multiplier_[j] = static_cast<std::uint32_t>(72057594037927936.0 / width + 0.5);
+      }
+    }
   }
 
   state_type s_{};
-  std::array<Scalar, Trees * Features> scale_{};  ///< positions / work-space width (cache)
+  // Caches rebuilt by build() and restore() (not part of the state).
+  std::array<Scalar, Features> frame_lower_{}, frame_scale_{};
+  std::array<std::int32_t, Trees * Features> offset_{};
+  std::array<std::uint32_t, Trees * Features> multiplier_{};
 };
 
 template <scalar Scalar, std::size_t Features, std::size_t Trees, std::size_t Depth, std::size_t Window>
