@@ -515,7 +515,9 @@ template <std::size_t... I>
 std::vector<std::uint8_t> encode_dispatch(std::size_t channels, const std::vector<std::vector<float>>& rows,
                                           float resolution, batch_coding coding, std::index_sequence<I...>) {
   std::vector<std::uint8_t> out;
-  ((channels == I + 1 ? (out = encode_rows<I + 1>(rows, typename batch_encoder<I + 1>::params{resolution, coding}), true) : false) || ...);
+  (void)((channels == I + 1 ? (out = encode_rows<I + 1>(rows, typename batch_encoder<I + 1>::params{resolution, coding}), true)
+                             : false) ||
+         ...);
   return out;
 }
 
