@@ -52,6 +52,20 @@ void conv2d(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output
   const long pad_left = static_cast<long>(padding_before(in_w, kernel_w, stride_w, l.pad));
   const std::int32_t x_offset = -l.input_zero_point;
   const bool word_rows = c % 4 == 0;
+  if (word_rows && out_c % packed_rows == 0 && kernel_h == 1 && kernel_w == 1 && stride_h == 1 && stride_w == 1) {
+    // Pointwise (1x1, stride 1, never padded): a dense layer per pixel, with the input offset.
+    const std::size_t groups = c / 4, pixels = in_h * in_w;
+    for (std::size_t p = 0; p < pixels; ++p, input += c) {
+      const std::int8_t* w = weights;
+      for (std::size_t o = 0; o < out_c; o += packed_rows, w += packed_rows * c, output += packed_rows) {
+        std::int32_t acc[packed_rows] = {};
+        if (bias) acc[0] = bias[o], acc[1] = bias[o + 1], acc[2] = bias[o + 2], acc[3] = bias[o + 3];
+        detail::dot_rows<packed_rows>(Path{}, input, w, groups, x_offset, acc);
+        out.four(acc, multipliers + o, output);
+      }
+    }
+    return;
+  }
   for (std::size_t oy = 0; oy < oh; ++oy) {
     const long iy0 = static_cast<long>(oy * stride_h) - pad_top;
     const tap_range ky = valid_taps(iy0, kernel_h, in_h);
@@ -92,8 +106,12 @@ void conv2d(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output
               }
             }
         }
-        for (std::size_t r = 0; r < rows; ++r)
-          output[o + r] = out(acc[r], multipliers[o + r].multiplier, multipliers[o + r].shift);
+        if (rows == packed_rows) {
+          out.four(acc, multipliers + o, output + o);
+        } else {
+          for (std::size_t r = 0; r < rows; ++r)
+            output[o + r] = out(acc[r], multipliers[o + r].multiplier, multipliers[o + r].shift);
+        }
       }
     }
   }

@@ -44,16 +44,25 @@ template <class Path>
   if constexpr (__is_same(Path, dsp_path)) {
     const auto offset2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(x_offset) & 0xFFFFu) * 0x10001u);
     std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    for (; rows > 0; --rows, x += x_row_step, w += w_row_step) {
-      for (std::size_t n = taps_w; n > 0; --n, x += channels, w += channels) {
-        const std::uint32_t xw = load_word(x), ww = load_word(w);
-        const std::int32_t xe = __sxtab16(offset2, static_cast<std::int32_t>(xw)), xo = sxtab16_ror8(offset2, xw);
-        const std::int32_t we = __sxtb16(static_cast<std::int32_t>(ww)), wo = sxtb16_ror8(ww);
-        a0 = __smlabb(xe, we, a0);
-        a2 = __smlatt(xe, we, a2);
-        a1 = __smlabb(xo, wo, a1);
-        a3 = __smlatt(xo, wo, a3);
+    auto tap = [&](const std::int8_t* xt, const std::int8_t* wt) __attribute__((always_inline)) {
+      const std::uint32_t xw = load_word(xt), ww = load_word(wt);
+      const std::int32_t xe = __sxtab16(offset2, static_cast<std::int32_t>(xw)), xo = sxtab16_ror8(offset2, xw);
+      const std::int32_t we = __sxtb16(static_cast<std::int32_t>(ww)), wo = sxtb16_ror8(ww);
+      a0 = __smlabb(xe, we, a0);
+      a2 = __smlatt(xe, we, a2);
+      a1 = __smlabb(xo, wo, a1);
+      a3 = __smlatt(xo, wo, a3);
+    };
+    if (taps_w == 3) {  // 3-wide kernels: no per-tap loop
+      const std::size_t two = 2 * channels;
+      for (; rows > 0; --rows, x += x_row_step + 3 * channels, w += w_row_step + 3 * channels) {
+        tap(x, w);
+        tap(x + channels, w + channels);
+        tap(x + two, w + two);
       }
+    } else {
+      for (; rows > 0; --rows, x += x_row_step, w += w_row_step)
+        for (std::size_t n = taps_w; n > 0; --n, x += channels, w += channels) tap(x, w);
     }
     acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
     return;
@@ -66,8 +75,8 @@ template <class Path>
 
 }  // namespace detail
 
-/// One image: input[in_h][in_w][channels] -> output[out_h][out_w][channels].
-template <kernel_path Path = default_path>
+namespace detail {
+template <class Path, bool FullRange>
 void depthwise_conv2d(const depthwise_conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
   // Locals, not l.*: the int8 stores could alias the layer, forcing reloads.
   const std::size_t oh = l.out_h(), ow = l.out_w(), ch = l.channels, in_h = l.in_h, in_w = l.in_w;
@@ -75,7 +84,7 @@ void depthwise_conv2d(const depthwise_conv2d_layer& l, const std::int8_t* input,
   const std::int8_t* const weights = l.weights;
   const std::int32_t* const bias = l.bias;
   const quantized_multiplier* const multipliers = l.multipliers;
-  const output_clamp out(l.output);
+  const basic_output_clamp<FullRange> out(l.output);
   const long pad_top = static_cast<long>(padding_before(in_h, kernel_h, stride_h, l.pad));
   const long pad_left = static_cast<long>(padding_before(in_w, kernel_w, stride_w, l.pad));
   const std::int32_t x_offset = -l.input_zero_point;
@@ -94,13 +103,12 @@ void depthwise_conv2d(const depthwise_conv2d_layer& l, const std::int8_t* input,
       const std::size_t x_row_step = (in_w - taps_w) * ch, w_row_step = (kernel_w - taps_w) * ch;
       std::size_t c = 0;
       for (; c + 4 <= ch; c += 4) {
-        std::int32_t acc[4] = {};
-        if (bias)
-          for (std::size_t j = 0; j < 4; ++j) acc[j] = bias[c + j];
-        detail::depthwise_four(Path{}, x_first + c, w_first + c, rows, taps_w, ch, x_row_step, w_row_step, x_offset,
+        std::int32_t acc[4];
+        if (bias) acc[0] = bias[c], acc[1] = bias[c + 1], acc[2] = bias[c + 2], acc[3] = bias[c + 3];
+        else acc[0] = acc[1] = acc[2] = acc[3] = 0;
+        depthwise_four(Path{}, x_first + c, w_first + c, rows, taps_w, ch, x_row_step, w_row_step, x_offset,
                                acc);
-        for (std::size_t j = 0; j < 4; ++j)
-          output[c + j] = out(acc[j], multipliers[c + j].multiplier, multipliers[c + j].shift);
+        out.four(acc, multipliers + c, output + c);
       }
       for (; c < ch; ++c) {
         std::int32_t acc = bias ? bias[c] : 0;
@@ -112,6 +120,15 @@ void depthwise_conv2d(const depthwise_conv2d_layer& l, const std::int8_t* input,
       }
     }
   }
+}
+
+}  // namespace detail
+
+/// One image: input[in_h][in_w][channels] -> output[out_h][out_w][channels].
+template <kernel_path Path = default_path>
+void depthwise_conv2d(const depthwise_conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
+  if (full_range(l.output)) detail::depthwise_conv2d<Path, true>(l, input, output);
+  else detail::depthwise_conv2d<Path, false>(l, input, output);
 }
 
 }  // namespace edgeloop::quant

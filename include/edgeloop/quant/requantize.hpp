@@ -138,18 +138,38 @@ constexpr std::int8_t requantize(std::int32_t acc, quantized_multiplier m, const
 }
 
 /// The output stage in the kernels' loops (multiplier >= 0), with its constants in
-/// registers: a copy of the stage, as int8 stores could alias it.
-struct output_clamp {
+/// registers: a copy of the stage, as int8 stores could alias it. FullRange: the
+/// activation range is all of int8 (no fused activation), so the clamp has constant
+/// bounds (one SSAT on Arm) and needs no registers for them.
+template <bool FullRange = false>
+struct basic_output_clamp {
   std::int32_t zero_point, low, high;
-  constexpr explicit output_clamp(const output_stage& s) noexcept
+  constexpr explicit basic_output_clamp(const output_stage& s) noexcept
       : zero_point(s.zero_point), low(s.activation_min), high(s.activation_max) {}
   [[gnu::always_inline]] constexpr std::int8_t operator()(std::int32_t acc, std::int32_t multiplier,
                                                          std::int32_t shift) const noexcept {
     std::int32_t v = multiply_by_nonnegative_multiplier(acc, multiplier, shift) + zero_point;
-    v = v < low ? low : v;
-    v = v > high ? high : v;
+    if constexpr (FullRange) {
+      v = v < -128 ? -128 : v;
+      v = v > 127 ? 127 : v;
+    } else {
+      v = v < low ? low : v;
+      v = v > high ? high : v;
+    }
     return static_cast<std::int8_t>(v);
   }
+  /// Four channels with their own multipliers (written out: a loop would keep acc in memory).
+  [[gnu::always_inline]] constexpr void four(const std::int32_t* acc, const quantized_multiplier* m,
+                                            std::int8_t* y) const noexcept {
+    y[0] = (*this)(acc[0], m[0].multiplier, m[0].shift);
+    y[1] = (*this)(acc[1], m[1].multiplier, m[1].shift);
+    y[2] = (*this)(acc[2], m[2].multiplier, m[2].shift);
+    y[3] = (*this)(acc[3], m[3].multiplier, m[3].shift);
+  }
 };
+using output_clamp = basic_output_clamp<false>;
+
+/// Whether a stage clamps to all of int8 (kernels then use basic_output_clamp<true>).
+constexpr bool full_range(const output_stage& s) noexcept { return s.activation_min == -128 && s.activation_max == 127; }
 
 }  // namespace edgeloop::quant
