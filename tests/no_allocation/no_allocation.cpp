@@ -205,6 +205,54 @@ int main() {
     if (slots.checkpoint(weights.data(), weights.size()) != slot_status::ok) std::abort();
   });
 
+  {  // update_manager: receive, verify, store, gate, activate, probation, rollback.
+    // The "signature" is a stand-in (the digest repeated), only here to run the path.
+    struct echo_verifier {
+      artifact_status verify(const sha256_digest& d, const signature_record& rec) const noexcept {
+        for (std::size_t i = 0; i < 64; ++i)
+          if (rec.signature[i] != d[i % 32]) return artifact_status::bad_signature;
+        return artifact_status::ok;
+      }
+    };
+    struct echo_signer {
+      status sign(const sha256_digest& d, signature_record& rec) const noexcept {
+        rec.algorithm = signature_algorithm::ed25519;
+        rec.signature_length = 64;
+        for (std::size_t i = 0; i < 64; ++i) rec.signature[i] = d[i % 32];
+        return status::ok;
+      }
+    };
+    using learner = perceptron<float, 8>;
+    using manager = update_manager<learner, flash_simulator<256, 8>, echo_verifier>;
+    const artifact_identity id = model_identity<learner>("perceptron<float,8>");
+    static flash_simulator<256, 8> update_flash;
+    static learner active, candidate;
+    static std::array<labelled_sample<vec8>, 32> held_out{};
+    static std::array<std::uint8_t, artifact::total_bytes(sizeof(learner::state_type))> art{};
+    manager::params mp;
+    mp.min_held_out = 1;
+    mp.probation_samples = 20;
+    mp.rollback_tolerance = 0.0f;
+    static manager updates(active, update_flash, echo_verifier{}, id, mp);
+    expect_no_allocation("lifecycle: update_manager receive/verify/gate/activate/probation", [&] {
+      std::size_t written = 0;
+      if (write_model_artifact(candidate, info_from(id, 1, 1, 0), art.data(), art.size(), written) !=
+              artifact_status::ok ||
+          sign_artifact(art.data(), art.size(), echo_signer{}) != artifact_status::ok)
+        std::abort();
+      (void)updates.boot();
+      if (updates.checkpoint() != update_status::ok || updates.begin() != update_status::ok) std::abort();
+      for (std::size_t at = 0; at < art.size(); at += 16)
+        (void)updates.receive(art.data() + at, art.size() - at < 16 ? art.size() - at : 16);
+      if (updates.finish(held_out) != update_status::activated) std::abort();  // a tie passes the gate
+      for (int i = 0; i < 20; ++i) {
+        const vec8 x = sample();
+        test::do_not_optimize(updates.observe(x, x[0] > 0.0f ? 1 : 0));
+        test::do_not_optimize(updates.learn(x, x[0] > 0.0f ? 1 : 0));
+      }
+    });
+  }
+
   static half_space_trees<float, 8, 10, 8, 250> hst;
   static gaussian_detector<float, 8> gauss;
   static quantile_threshold<float> threshold({0.01f, 1000, 100});
