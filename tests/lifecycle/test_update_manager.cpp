@@ -435,3 +435,49 @@ TEST_CASE("update_manager: a power cut at every byte of an activation or a rollb
   CHECK(olds > 0);
   CHECK(news > 0);
 }
+
+TEST_CASE("update_manager: a power cut at every byte of a confirmation keeps the new model", "[lifecycle][update_manager]") {
+  fill_held_out();
+  const model old_model = make_model(1.0f, 0.0f, -0.5f);
+  const model better = make_model(1.0f, 0.0f, 0.0f);
+  prepare_base(old_model);
+  fixture& f = fx();
+  make_artifact(better, 1);
+  f.work = f.base;
+  {
+    manager m(f.active, f.work, digest_echo_verifier{}, id, test_params(), record_event);
+    REQUIRE(m.boot() == update_status::ok);
+    REQUIRE(offer(m, f.artifact_bytes, artifact_size, 24) == update_status::activated);
+  }
+  f.copy = f.work;  // the better model on probation
+  std::size_t total = 0;
+  {
+    manager m(f.active, f.work, digest_echo_verifier{}, id, test_params(), record_event);
+    REQUIRE(m.boot() == update_status::ok);
+    REQUIRE(m.in_probation());
+    const std::size_t before = f.work.programmed_bytes();
+    REQUIRE(live(m, 5, probation) == update_status::probation_passed);
+    total = f.work.programmed_bytes() - before;
+  }
+  REQUIRE(total > 0);
+  std::size_t confirmed = 0, still_on_probation = 0;
+  for (std::size_t k = 0; k <= total; ++k) {
+    f.work = f.copy;
+    {
+      manager m(f.active, f.work, digest_echo_verifier{}, id, test_params(), record_event);
+      REQUIRE(m.boot() == update_status::ok);
+      f.work.cut_power_after(k, {true, true}, k + 7);
+      const update_status s = live(m, 5, probation);
+      REQUIRE((s == update_status::probation_passed) == (k == total));
+    }
+    f.work.power_on();
+    model after;
+    manager m2(after, f.work, digest_echo_verifier{}, id, test_params(), record_event);
+    REQUIRE(m2.boot() == update_status::ok);
+    REQUIRE(same_model(after, better));  // the confirmation only changes the tag
+    CHECK(m2.security_counter() == 1);
+    (m2.in_probation() ? still_on_probation : confirmed)++;
+  }
+  CHECK(confirmed > 0);
+  CHECK(still_on_probation > 0);
+}
