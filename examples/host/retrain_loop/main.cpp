@@ -6,7 +6,8 @@
 // libsodium, else ECDSA P-256 through mbedTLS; keys generated at start) and sends it back
 // in radio-sized chunks. The device's update_manager verifies, gates, activates, watches
 // the probation, and rolls back if needed. Along the way the host also sends a tampered
-// artifact, a replay of an old signed artifact, and a stale model: all three are refused.
+// artifact, a replay of an old signed artifact, and a stale model: all three are refused;
+// and the power fails once while an update is written to flash.
 //
 //   retrain_loop --data elecNormNew.arff [--json] [--drift-at N] [--round-every N]
 //                [--window N] [--epochs N] [--chunk N] [--seed N]
@@ -341,7 +342,7 @@ int main(int argc, char** argv) {
 
     // --- counters ----------------------------------------------------------------------
     std::size_t offered = 0, accepted = 0, rejected = 0, rolled_back = 0, probations_passed = 0;
-    std::size_t tampered_refused = 0, replay_refused = 0, stale_refused = 0, drifts_detected = 0;
+    std::size_t tampered_refused = 0, replay_refused = 0, stale_refused = 0, drifts_detected = 0, power_cuts = 0;
     hits before, after, final_window, final_without, before_without, after_without, period, period_without;
     const std::size_t final_start = n - std::min<std::size_t>(5000, n - o.drift_at);
     std::vector<std::uint8_t> last_accepted;  // the newest activated artifact, replayed once later
@@ -415,6 +416,29 @@ int main(int argc, char** argv) {
             update_status::artifact_refused)
           ++replay_refused;
       }
+      if (round == 4) {
+        // The supply fails while the update is written to flash (after 100 programmed
+        // bytes: inside the slot's payload). The device reboots: RAM (the held-out
+        // samples, ADWIN) is lost, the flash serves the old model or the new, never a mix.
+        const model::state_type checkpointed = device_model.state();
+        device_flash.cut_power_after(100);
+        if (offer(art, "the retrained model, and the POWER FAILS while it is written") ==
+            update_status::storage_failed) {
+          --rejected;
+          ++power_cuts;
+        }
+        device_flash.power_on();
+        t.line("=== POWER CUT: the device reboots (held-out samples and ADWIN are lost with the RAM) ===");
+        if (device.boot() != update_status::ok) throw std::runtime_error("device: no model after the power cut");
+        const model::state_type now = device_model.state();
+        std::snprintf(b, sizeof b, "device: after the reboot the active model has counter %u and is %s", device.security_counter(),
+                      std::memcmp(&now, &checkpointed, sizeof now) == 0 ? "the checkpoint from before the update"
+                                                                           : "NOT the checkpoint");
+        t.line(b);
+        held_out.reset();
+        detector.reset();
+        return;  // the host sends a newer model next round
+      }
       (void)offer(art, "the retrained model");
       held_out.reset();  // the next gate judges on the next period's data
     };
@@ -477,9 +501,9 @@ int main(int argc, char** argv) {
       std::printf("\nsamples %zu, drift at %zu, signature %s, artifact %zu bytes\n", n, o.drift_at, signature_name,
                   artifact::total_bytes(identity.payload_length));
       std::printf("updates offered %zu: accepted %zu, refused %zu (tampered %zu, replayed %zu, stale %zu), "
-                  "probations passed %zu, rolled back %zu\n",
-                  offered, accepted, rejected, tampered_refused, replay_refused, stale_refused, probations_passed,
-                  rolled_back);
+                  "interrupted by a power cut %zu, probations passed %zu, rolled back %zu\n",
+                  offered, accepted, rejected, tampered_refused, replay_refused, stale_refused, power_cuts,
+                  probations_passed, rolled_back);
       std::printf("accuracy            with updates   without\n");
       std::printf("  before the drift  %.4f         %.4f\n", before.rate(), before_without.rate());
       std::printf("  2000 after drift  %.4f         %.4f\n", after.rate(), after_without.rate());
@@ -492,14 +516,14 @@ int main(int argc, char** argv) {
     }
     std::printf("{\"samples\":%zu,\"drift_at\":%zu,\"signature\":\"%s\",\"updates_offered\":%zu,\"accepted\":%zu,"
                 "\"rejected\":%zu,\"rolled_back\":%zu,\"probations_passed\":%zu,\"tampered_refused\":%zu,"
-                "\"replay_refused\":%zu,\"stale_refused\":%zu,\"accuracy_before_drift\":%.4f,"
+                "\"replay_refused\":%zu,\"stale_refused\":%zu,\"power_cuts\":%zu,\"accuracy_before_drift\":%.4f,"
                 "\"accuracy_after_drift\":%.4f,\"accuracy_final\":%.4f,\"accuracy_overall\":%.4f,"
                 "\"without_updates_before_drift\":%.4f,\"without_updates_after_drift\":%.4f,"
                 "\"without_updates_final\":%.4f,\"without_updates_overall\":%.4f,\"bytes_uploaded\":%zu,"
                 "\"bytes_raw\":%zu,\"batches\":%zu,\"adwin_drifts\":%zu,\"artifact_bytes\":%zu,"
                 "\"update_manager_bytes\":%zu}\n",
                 n, o.drift_at, signature_name, offered, accepted, rejected, rolled_back, probations_passed,
-                tampered_refused, replay_refused, stale_refused, before.rate(), after.rate(), final_window.rate(),
+                tampered_refused, replay_refused, stale_refused, power_cuts, before.rate(), after.rate(), final_window.rate(),
                 overall, before_without.rate(), after_without.rate(), final_without.rate(), overall_without,
                 bytes_uploaded, bytes_raw, batches, drifts_detected, artifact::total_bytes(identity.payload_length),
                 manager::memory_bytes);
