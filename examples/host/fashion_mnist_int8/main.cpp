@@ -1,0 +1,319 @@
+// fashion_mnist_int8: post-training int8 quantization of the Fashion-MNIST MLP and
+// on-device learning of its int8 head (edgeloop::quant).
+//
+//  1. PTQ: trains the float MLP 784-128(relu)-10 as examples/host/fashion_mnist does
+//     (pixels in [0, 1], Adam lr 1e-3, mini-batches of 32, 60,000 training images),
+//     calibrates on the first --calibration training images (min/max, moving-average and
+//     99.99th-percentile observers) and compares float and int8 test accuracy.
+//  2. Class-incremental: the same MLP trained only on the images of classes 0-7 (its
+//     rows 8 and 9 never see a label); the int8 twin of its hidden layer is the frozen
+//     backbone, its first 8 head rows start an int8_head_learner<net, 10>, which then
+//     learns from a stream of labelled training images of all 10 classes (shuffled),
+//     one SGD step per sample. Reported after 500 and 2,000 samples: 10-class test
+//     accuracy, accuracy on test classes 0-7 (kept) and on 8-9 (learned).
+//  3. Domain shift: x' = clamp(0.5 x + 0.25 + N(0, 0.05^2), 0, 1) (contrast halved, a
+//     brightness offset, pixel noise; fixed noise seed per image). The int8 network of
+//     part 1 adapts its head on 1,000 shifted training images streamed once; test
+//     accuracy on shifted and unshifted images before and after.
+//
+// Usage: fashion_mnist_int8 [--data DIR] [--epochs N] [--seed N] [--lr X]
+//                           [--calibration N] [--json]
+// DIR holds the four Fashion-MNIST IDX gzip files (Debian dataset-fashion-mnist:
+// /usr/share/datasets/fashion-mnist, the default). The last line with --json is one
+// JSON object with every figure.
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "edgeloop/host/idx_reader.hpp"
+#include "edgeloop/host/timer.hpp"
+#include "edgeloop/nn/dense.hpp"
+#include "edgeloop/nn/fit.hpp"
+#include "edgeloop/nn/learner.hpp"
+#include "edgeloop/nn/relu.hpp"
+#include "edgeloop/nn/sequential.hpp"
+#include "edgeloop/quant/calibration.hpp"
+#include "edgeloop/quant/int8_head_learner.hpp"
+#include "edgeloop/quant/post_training.hpp"
+
+namespace nn = edgeloop::nn;
+namespace q = edgeloop::quant;
+
+namespace {
+
+constexpr std::size_t pixels = 784, classes = 10, old_classes = 8;
+using image = std::array<float, pixels>;
+using mlp = nn::sequential<float, nn::shape<pixels>, nn::dense<128>, nn::relu, nn::dense<classes>>;
+using classifier = nn::classifier<mlp, nn::adam, 32>;
+using twin = q::quantized_sequential<mlp>;
+using head_learner = q::int8_head_learner<mlp, classes>;
+
+struct options {
+  std::string data = "/usr/share/datasets/fashion-mnist";
+  std::uint32_t epochs = 5;
+  std::uint64_t seed = 1;
+  float lr = 0.01f;
+  std::size_t calibration = 2000;
+  bool json = false;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::fprintf(stderr,
+               "fashion_mnist_int8: %s\nusage: fashion_mnist_int8 [--data DIR] [--epochs N] [--seed N] [--lr X] "
+               "[--calibration N] [--json]\n",
+               message.c_str());
+  std::exit(2);
+}
+
+options parse(int argc, char** argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage_error(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--data") o.data = value();
+    else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
+    else if (a == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
+    else if (a == "--lr") o.lr = std::strtof(value().c_str(), nullptr);
+    else if (a == "--calibration") o.calibration = std::strtoul(value().c_str(), nullptr, 10);
+    else if (a == "--json") o.json = true;
+    else usage_error("unknown argument '" + a + "'");
+  }
+  if (o.epochs == 0) usage_error("--epochs must be at least 1");
+  if (!(o.lr > 0.0f)) usage_error("--lr must be > 0");
+  if (o.calibration == 0) usage_error("--calibration must be at least 1");
+  return o;
+}
+
+struct image_set {
+  std::vector<image> x;
+  std::vector<edgeloop::class_label> y;
+  std::size_t size() const noexcept { return x.size(); }
+  const image& input(std::size_t i) const noexcept { return x[i]; }
+  edgeloop::class_label target(std::size_t i) const noexcept { return y[i]; }
+};
+
+image_set load(const std::string& dir, const std::string& prefix) {
+  const edgeloop::host::idx_array images = edgeloop::host::read_idx(dir + "/" + prefix + "-images-idx3-ubyte.gz");
+  const edgeloop::host::idx_array labels = edgeloop::host::read_idx(dir + "/" + prefix + "-labels-idx1-ubyte.gz");
+  const std::size_t n = images.shape.empty() ? 0 : images.shape[0];
+  if (images.shape.size() != 3 || images.shape[1] * images.shape[2] != pixels || labels.shape.size() != 1 ||
+      labels.shape[0] != n)
+    throw std::runtime_error(dir + ": " + prefix + " files are not 28x28 images with one label each");
+  image_set s;
+  s.x.resize(n);
+  s.y.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < pixels; ++j) s.x[i][j] = images.data[i * pixels + j] / 255.0f;
+    const float label = labels.data[i];
+    if (!(label >= 0.0f && label < static_cast<float>(classes))) throw std::runtime_error(prefix + ": bad label");
+    s.y[i] = static_cast<edgeloop::class_label>(label);
+  }
+  return s;
+}
+
+image_set subset_below(const image_set& s, std::size_t limit) {
+  image_set r;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s.y[i] < limit) r.x.push_back(s.x[i]), r.y.push_back(s.y[i]);
+  return r;
+}
+
+/// The fixed shift: contrast 0.5, brightness +0.25, Gaussian pixel noise (sigma 0.05),
+/// clamped to [0, 1]; the noise of image i comes from rng(seed + i).
+image shifted(const image& x, std::uint64_t seed) {
+  edgeloop::rng r(seed);
+  image y;
+  for (std::size_t j = 0; j < pixels; ++j) y[j] = std::clamp(0.5f * x[j] + 0.25f + r.normal(0.0f, 0.05f), 0.0f, 1.0f);
+  return y;
+}
+image_set shifted_set(const image_set& s, std::uint64_t seed) {
+  image_set r = s;
+  for (std::size_t i = 0; i < s.size(); ++i) r.x[i] = shifted(s.x[i], seed + i);
+  return r;
+}
+
+std::unique_ptr<classifier> train(const options& o, const image_set& data, const char* what) {
+  classifier::params mp;
+  mp.optimizer.learning_rate = 1e-3f;
+  mp.seed = o.seed;
+  auto model = std::make_unique<classifier>(mp);  // MBs of training buffers: the host's heap
+  nn::fit_params<float> fp;
+  fp.epochs = o.epochs;
+  fp.batch_size = 32;
+  fp.validation_fraction = 0.0f;
+  fp.seed = o.seed;
+  std::vector<std::uint32_t> order(data.size());
+  edgeloop::host::stopwatch clock;
+  const edgeloop::status s = nn::fit(*model, data, std::span<std::uint32_t>(order), fp, [](const auto&) {});
+  if (s != edgeloop::status::ok) {
+    std::fprintf(stderr, "fashion_mnist_int8: fit failed: %s\n", edgeloop::to_string(s));
+    std::exit(1);
+  }
+  std::fprintf(stderr, "trained %s (%zu images, %u epochs) in %.1f s\n", what, data.size(), o.epochs,
+               clock.elapsed_seconds());
+  return model;
+}
+
+/// Accuracy of predict(x) over the images of s whose label is in [lo, hi).
+template <class Predict>
+double accuracy(const image_set& s, Predict&& predict, std::size_t lo = 0, std::size_t hi = classes) {
+  std::size_t n = 0, correct = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s.y[i] < lo || s.y[i] >= hi) continue;
+    ++n;
+    correct += predict(s.x[i]) == s.y[i] ? 1 : 0;
+  }
+  return n ? 100.0 * static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+}
+
+edgeloop::class_label float_predict(const mlp& net, const image& x) {
+  const auto z = net.forward(x);
+  return static_cast<edgeloop::class_label>(std::max_element(z.begin(), z.end()) - z.begin());
+}
+
+/// Calibrates `net` on the first n images of `data` with Observer; returns the tensor parameters.
+template <class Observer>
+std::array<q::quant_params, twin::tensors> calibrate(const mlp& net, const image_set& data, std::size_t n,
+                                                     const Observer& prototype = Observer{}) {
+  q::calibrator<mlp, mlp::layer_count, Observer> cal(prototype);
+  for (std::size_t i = 0; i < std::min(n, data.size()); ++i)
+    if (cal.observe(net, data.x[i]) != edgeloop::status::ok) std::exit(1);
+  std::array<q::quant_params, twin::tensors> r{};
+  if (cal.ranges(r) != edgeloop::status::ok) std::exit(1);
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  image_set train_set, test_set;
+  try {
+    train_set = load(o.data, "train");
+    test_set = load(o.data, "t10k");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr,
+                 "fashion_mnist_int8: cannot read Fashion-MNIST from '%s': %s\n"
+                 "(install Debian's dataset-fashion-mnist or pass --data DIR)\n",
+                 o.data.c_str(), e.what());
+    return 1;
+  }
+
+  // 1. Post-training quantization.
+  const auto full = train(o, train_set, "float MLP on 10 classes");
+  const mlp& net = full->network();
+  const double float_acc = accuracy(test_set, [&](const image& x) { return float_predict(net, x); });
+  struct ptq_result {
+    const char* observer;
+    double accuracy;
+  };
+  std::vector<ptq_result> ptq;
+  auto twin_storage = std::make_unique<twin>();  // 100 KB: heap on the host, flash/static on a device
+  twin& int8_net = *twin_storage;
+  auto evaluate_twin = [&](const char* name, const std::array<q::quant_params, twin::tensors>& r) {
+    if (int8_net.build(net, r) != edgeloop::status::ok) std::exit(1);
+    ptq.push_back({name, accuracy(test_set, [&](const image& x) { return int8_net.predict(x); })});
+  };
+  evaluate_twin("percentile", calibrate<q::percentile_observer>(net, train_set, o.calibration,
+                                                                q::percentile_observer(q::percentile_observer::params_type{0.9999f})));
+  evaluate_twin("moving_average", calibrate<q::moving_average_observer>(net, train_set, o.calibration));
+  const auto ranges = calibrate<q::minmax_observer>(net, train_set, o.calibration);
+  evaluate_twin("minmax", ranges);  // last: int8_net stays the min/max twin
+  std::printf("PTQ: float test accuracy %.2f%%, int8 %.2f%% (min/max), %.2f%% (moving average), %.2f%% (percentile "
+              "99.99), calibration on %zu training images; int8 model %zu bytes\n",
+              float_acc, ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, o.calibration, twin::memory_bytes);
+
+  // The backbone (hidden layer) shared by the two learning experiments' full network.
+  using backbone = head_learner::backbone_type;
+  auto backbone_storage = std::make_unique<backbone>();
+  if (backbone_storage->build(net, ranges) != edgeloop::status::ok) return 1;
+
+  // 3. Domain shift (on the 10-class network).
+  const image_set test_shifted = shifted_set(test_set, 1000000);
+  auto adapt = std::make_unique<head_learner>(*backbone_storage, head_learner::params{o.lr});
+  if (adapt->init(net, classes, ranges[2]) != edgeloop::status::ok) return 1;
+  const double shift_float_clean = float_acc;
+  const double shift_float_shifted = accuracy(test_shifted, [&](const image& x) { return float_predict(net, x); });
+  const double before_clean = accuracy(test_set, [&](const image& x) { return adapt->predict(x); });
+  const double before_shifted = accuracy(test_shifted, [&](const image& x) { return adapt->predict(x); });
+  std::vector<std::uint32_t> order(train_set.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  edgeloop::rng shuffle(o.seed + 7);
+  shuffle.shuffle(order);
+  edgeloop::host::stopwatch step_clock;
+  for (std::size_t i = 0; i < 1000; ++i) {
+    const std::uint32_t k = order[i];
+    if (adapt->partial_fit(shifted(train_set.x[k], 2000000 + k), train_set.y[k]) != edgeloop::status::ok) return 1;
+  }
+  const double step_us = step_clock.elapsed_seconds() * 1e6 / 1000.0;  // includes making the shifted image
+  const double after_clean = accuracy(test_set, [&](const image& x) { return adapt->predict(x); });
+  const double after_shifted = accuracy(test_shifted, [&](const image& x) { return adapt->predict(x); });
+  const double lost = before_shifted > before_clean ? 0.0 : before_clean - before_shifted;
+  const double recovered = lost > 0 ? (after_shifted - before_shifted) / lost : 0.0;
+  std::printf("Domain shift (contrast 0.5, +0.25, noise 0.05): int8 accuracy shifted %.2f%% -> %.2f%% after 1,000 "
+              "streamed samples (%.0f%% of the %.2f points lost recovered); unshifted %.2f%% -> %.2f%% (float: %.2f%% "
+              "clean, %.2f%% shifted); %.1f us per learning step on this host\n",
+              before_shifted, after_shifted, 100.0 * recovered, lost, before_clean, after_clean, shift_float_clean,
+              shift_float_shifted, step_us);
+
+  // 2. Class-incremental: a network that never saw classes 8 and 9.
+  const image_set train_old = subset_below(train_set, old_classes);
+  const auto partial = train(o, train_old, "float MLP on classes 0-7");
+  const mlp& net8 = partial->network();
+  const auto ranges8 = calibrate<q::minmax_observer>(net8, train_old, o.calibration);
+  auto backbone8 = std::make_unique<backbone>();
+  if (backbone8->build(net8, ranges8) != edgeloop::status::ok) return 1;
+  auto incremental = std::make_unique<head_learner>(*backbone8, head_learner::params{o.lr});
+  if (incremental->init(net8, old_classes, ranges8[2]) != edgeloop::status::ok) return 1;
+  auto predict_inc = [&](const image& x) { return incremental->predict(x); };
+  struct inc_point {
+    std::size_t samples;
+    double all, kept, learned;
+  };
+  std::vector<inc_point> inc;
+  auto record = [&](std::size_t n) {
+    inc.push_back({n, accuracy(test_set, predict_inc), accuracy(test_set, predict_inc, 0, old_classes),
+                   accuracy(test_set, predict_inc, old_classes, classes)});
+  };
+  record(0);
+  shuffle.shuffle(order);
+  for (std::size_t i = 0; i < 2000; ++i) {
+    const std::uint32_t k = order[i];
+    if (incremental->partial_fit(train_set.x[k], train_set.y[k]) != edgeloop::status::ok) return 1;
+    if (i + 1 == 500 || i + 1 == 2000) record(i + 1);
+  }
+  for (const inc_point& p : inc)
+    std::printf("Class-incremental after %zu samples: 10-class %.2f%%, classes 0-7 %.2f%%, classes 8-9 %.2f%%\n",
+                p.samples, p.all, p.kept, p.learned);
+  std::printf("RAM for learning: %zu bytes (float shadow + counters); whole head learner %zu bytes; int8 backbone %zu "
+              "bytes\n",
+              head_learner::learning_bytes, head_learner::memory_bytes, backbone::memory_bytes);
+
+  if (o.json) {
+    std::printf("{\"epochs\":%u,\"seed\":%llu,\"head_lr\":%.4g,\"calibration_images\":%zu,\"float_accuracy\":%.2f,"
+                "\"int8_accuracy_minmax\":%.2f,\"int8_accuracy_moving_average\":%.2f,\"int8_accuracy_percentile\":%.2f,"
+                "\"int8_model_bytes\":%zu,",
+                o.epochs, static_cast<unsigned long long>(o.seed), static_cast<double>(o.lr), o.calibration, float_acc,
+                ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, twin::memory_bytes);
+    std::printf("\"shift\":{\"transform\":\"clamp(0.5x+0.25+N(0,0.05^2),0,1)\",\"samples\":1000,"
+                "\"shifted_before\":%.2f,\"shifted_after\":%.2f,\"clean_before\":%.2f,\"clean_after\":%.2f,"
+                "\"recovered_fraction\":%.3f,\"float_shifted\":%.2f,\"step_us\":%.1f},",
+                before_shifted, after_shifted, before_clean, after_clean, recovered, shift_float_shifted, step_us);
+    std::printf("\"incremental\":[");
+    for (std::size_t i = 0; i < inc.size(); ++i)
+      std::printf("%s{\"samples\":%zu,\"accuracy\":%.2f,\"classes_0_7\":%.2f,\"classes_8_9\":%.2f}", i ? "," : "",
+                  inc[i].samples, inc[i].all, inc[i].kept, inc[i].learned);
+    std::printf("],\"learning_bytes\":%zu,\"head_learner_bytes\":%zu,\"backbone_bytes\":%zu}\n",
+                head_learner::learning_bytes, head_learner::memory_bytes, backbone::memory_bytes);
+  }
+  return 0;
+}
