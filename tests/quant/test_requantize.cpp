@@ -131,3 +131,21 @@ TEST_CASE("output stage: zero point, saturation and fused relu / relu6 ranges", 
   }
   CHECK(mismatches == 0);
 }
+
+TEST_CASE("the kernels' branch-free output stage equals the general one", "[quant][requantize]") {
+  edgeloop::rng r(6);
+  int mismatches = 0;
+  for (std::int32_t shift = -31; shift <= 30; ++shift)
+    for (int i = 0; i < 200; ++i) {
+      const std::int32_t x = random_word(r);
+      const std::int32_t m = i % 5 == 0 ? (i % 10 == 0 ? INT32_MAX : 0) : oracle::random_int(r, 1 << 30, INT32_MAX);
+      if (q::multiply_by_nonnegative_multiplier(x, m, shift) != oracle::multiply(x, m, shift)) ++mismatches;
+      const q::output_stage s = oracle::random_output_stage(r);
+      const std::int8_t expected = oracle::requantize(x, {m, shift}, s);
+      if (q::output_clamp(s)(x, m, shift) != expected) ++mismatches;
+      if (q::full_range(s) && q::basic_output_clamp<true>(s)(x, m, shift) != expected) ++mismatches;
+    }
+  CHECK(mismatches == 0);
+  CHECK(q::full_range(q::output_stage{5, -128, 127}));
+  CHECK_FALSE(q::full_range(q::output_stage{5, 5, 127}));
+}

@@ -15,6 +15,13 @@
 
 #include "../core/status.hpp"
 
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define EDGELOOP_QUANT_REQUANTIZE_SAT 1  // QADD and SSAT (internal, not a configuration knob)
+#else
+#define EDGELOOP_QUANT_REQUANTIZE_SAT 0
+#endif
+
 namespace edgeloop::quant {
 
 /// M = multiplier * 2^(shift - 31); multiplier in [2^30, 2^31) or 0 (M == 0 or M < 2^-32).
@@ -126,7 +133,7 @@ inline output_stage make_output_stage(fused_activation a, float scale, std::int3
 
 /// Rescaled accumulator -> int8: add the zero point, clamp to the activation range.
 constexpr std::int8_t saturate_output(std::int32_t rescaled, const output_stage& s) noexcept {
-  std::int32_t v = rescaled + s.zero_point;
+  std::int64_t v = std::int64_t{rescaled} + s.zero_point;  // int32 could overflow near INT32_MAX
   if (v < s.activation_min) v = s.activation_min;
   if (v > s.activation_max) v = s.activation_max;
   return static_cast<std::int8_t>(v);
@@ -141,20 +148,30 @@ constexpr std::int8_t requantize(std::int32_t acc, quantized_multiplier m, const
 /// registers: a copy of the stage, as int8 stores could alias it. FullRange: the
 /// activation range is all of int8 (no fused activation), so the clamp has constant
 /// bounds (one SSAT on Arm) and needs no registers for them.
+/// The clamp comes before the zero point is added (bounds moved by -zero_point), so
+/// rescaled values near INT32_MAX cannot overflow; with FullRange a clamp to int16 first.
 template <bool FullRange = false>
 struct basic_output_clamp {
-  std::int32_t zero_point, low, high;
+  std::int32_t zero_point, low, high;  // low and high relative to the zero point
   constexpr explicit basic_output_clamp(const output_stage& s) noexcept
-      : zero_point(s.zero_point), low(s.activation_min), high(s.activation_max) {}
+      : zero_point(s.zero_point), low(s.activation_min - s.zero_point), high(s.activation_max - s.zero_point) {}
   [[gnu::always_inline]] constexpr std::int8_t operator()(std::int32_t acc, std::int32_t multiplier,
                                                          std::int32_t shift) const noexcept {
-    std::int32_t v = multiply_by_nonnegative_multiplier(acc, multiplier, shift) + zero_point;
+    std::int32_t v = multiply_by_nonnegative_multiplier(acc, multiplier, shift);
     if constexpr (FullRange) {
+#if EDGELOOP_QUANT_REQUANTIZE_SAT
+      v = __ssat(__qadd(v, zero_point), 8);  // saturating add, then saturate to int8
+#else
+      v = v < -32768 ? -32768 : v;
+      v = v > 32767 ? 32767 : v;
+      v += zero_point;
       v = v < -128 ? -128 : v;
       v = v > 127 ? 127 : v;
+#endif
     } else {
       v = v < low ? low : v;
       v = v > high ? high : v;
+      v += zero_point;
     }
     return static_cast<std::int8_t>(v);
   }
