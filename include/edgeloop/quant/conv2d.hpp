@@ -7,8 +7,9 @@
 /// pack_weights(w, out_channels, kernel_h*kernel_w*in_channels, ...).
 /// No im2col buffer: with in_channels % 4 == 0 the taps of one kernel row are contiguous
 /// in the input and in the weights, so each valid kernel row is one dot_rows() call of 4
-/// output channels (inputs minus zero point via SXTAB16 on the DSP path); other channel
-/// counts take a plain per-tap loop. Precondition (as TFLite): accumulators fit int32.
+/// output channels (inputs minus zero point via SXTAB16 on the DSP path); 1x1 stride-1
+/// layers (pointwise) run as a dense layer per pixel; other channel counts take a plain
+/// per-tap loop. Precondition (as TFLite): accumulators fit int32.
 /// Memory: none besides the caller's tensors.
 
 #include <cstddef>

@@ -6,7 +6,8 @@
 /// fold_input_zero_point(packed, bias, outputs, inputs, input_zero_point, folded_bias),
 /// which moves the zero-point term into the bias (bias - zp * sum_k w[o][k]), so the inner
 /// loop is a pure int8 dot product of four rows at a time.
-/// Precondition (as TFLite): every accumulator fits int32.
+/// Precondition (as TFLite): every accumulator fits int32. On ARMv6-M (Cortex-M0) a
+/// word-aligned input runs the Thumb-1 loop (detail/int8_dot.hpp), else a plain C++ one.
 /// Memory: the caller's outputs * inputs packed weights and outputs int32 biases.
 
 #include <cstddef>
