@@ -108,3 +108,38 @@ TEST_CASE("conv1d equals the oracle (a 1 x length image)", "[quant][conv1d]") {
   }
   CHECK(mismatches == 0);
 }
+
+TEST_CASE("pointwise conv2d (1x1, stride 1, 4k channels) equals the oracle", "[quant][conv2d]") {
+  edgeloop::rng r(22);
+  int mismatches = 0, cases = 0;
+  for (int t = 0; t < 40; ++t) {
+    oracle::conv_shape g{};
+    g.same = r.uniform_int(2) == 0;  // no padding either way for 1x1
+    g.kh = g.kw = g.sh = g.sw = 1;
+    g.h = random_in(r, 1, max_hw);
+    g.w = random_in(r, 1, max_hw);
+    g.c = 4 * random_in(r, 1, 3);
+    g.out_c = 4 * random_in(r, 1, 2);
+    oracle::fill(r, buf.x, g.h * g.w * g.c);
+    oracle::fill_weights(r, buf.w, g.out_c * g.c);
+    for (std::size_t o = 0; o < g.out_c; ++o) {
+      buf.bias[o] = oracle::random_int(r, -30000, 30000);
+      buf.m[o] = oracle::random_multiplier(r, -14.0, 0.5);
+    }
+    const bool with_bias = r.uniform_int(4) != 0;
+    const std::int32_t zx = oracle::random_int(r, -128, 127);
+    const q::output_stage s = oracle::random_output_stage(r);
+    q::pack_weights(buf.w, g.out_c, g.c, buf.packed);
+    const q::conv2d_layer layer{g.h, g.w, g.c, g.out_c, 1, 1, 1, 1, g.same ? q::padding::same : q::padding::valid,
+                                buf.packed, with_bias ? buf.bias : nullptr, buf.m, zx, s};
+    oracle::conv(g, false, buf.x, buf.w, with_bias ? buf.bias : nullptr, zx, buf.m, s, buf.expected);
+    oracle::for_each_path([&](auto path) {
+      for (auto& v : buf.y) v = 0x55;
+      q::conv2d<decltype(path)>(layer, buf.x, buf.y);
+      ++cases;
+      if (!oracle::same(buf.y, buf.expected, g.h * g.w * g.out_c)) ++mismatches;
+    });
+  }
+  CHECK(mismatches == 0);
+  CHECK(cases == 40 * (EDGELOOP_QUANT_HAS_DSP ? 2 : 1));
+}
