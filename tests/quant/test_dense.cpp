@@ -97,3 +97,25 @@ TEST_CASE("the DSP path is the default where the core has the DSP extension", "[
 #endif
   CHECK(oracle::for_each_path([](auto) {}) == (EDGELOOP_QUANT_HAS_DSP ? 2 : 1));
 }
+
+TEST_CASE("dense reads inputs at any alignment", "[quant][dense]") {
+  // Word loads: the DSP path relies on unaligned LDR, the Cortex-M0 falls back to C++.
+  alignas(4) static std::int8_t shifted[max_in + 4];
+  edgeloop::rng r(12);
+  int mismatches = 0;
+  for (std::size_t offset = 0; offset < 4; ++offset) {
+    const std::size_t in = 32, out = 8;
+    oracle::fill_weights(r, buf.w, in * out);
+    oracle::fill(r, shifted + offset, in);
+    const q::quantized_multiplier m = q::quantize_multiplier(1.0 / 512.0);
+    const q::output_stage s{-3, -128, 127};
+    q::pack_weights(buf.w, out, in, buf.packed);
+    q::fold_input_zero_point(buf.packed, nullptr, out, in, 9, buf.folded);
+    oracle::dense(shifted + offset, buf.w, nullptr, in, out, 9, m, s, buf.expected);
+    oracle::for_each_path([&](auto path) {
+      q::dense<decltype(path)>({in, out, buf.packed, buf.folded, m, s}, shifted + offset, buf.y);
+      if (!oracle::same(buf.y, buf.expected, out)) ++mismatches;
+    });
+  }
+  CHECK(mismatches == 0);
+}
