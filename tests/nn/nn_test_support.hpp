@@ -61,11 +61,23 @@ struct layer_gradient_check {
     return s;
   }
 
-  void run(std::uint64_t seed, S spread, S h) {
+  /// distinct: x is a random permutation of nx evenly spaced values in [-spread, spread]
+  /// (max pooling: no two inputs of a window within 2h of each other).
+  void run(std::uint64_t seed, S spread, S h, bool distinct = false) {
     rng r(seed);
     L::initialize(p.data(), r);
     for (std::size_t i = 0; i < L::param_count; ++i) p[i] += r.uniform<S>(S(-0.2), S(0.2));  // biases non-zero
     for (auto& v : x) v = kink_free_value(r, spread);
+    if (distinct) {
+      for (std::size_t i = 0; i < nx; ++i)
+        x[i] = -spread + S(2) * spread * static_cast<S>(i) / static_cast<S>(nx > 1 ? nx - 1 : 1);
+      for (std::size_t i = nx; i > 1; --i) {
+        const std::size_t j = static_cast<std::size_t>(r.uniform_int(static_cast<std::uint32_t>(i)));
+        const S t = x[i - 1];
+        x[i - 1] = x[j];
+        x[j] = t;
+      }
+    }
     for (auto& v : c) v = r.uniform<S>(S(-1), S(1));
     std::array<S, ny> y{};
     std::array<S, na> aux{};

@@ -5,8 +5,9 @@
 // every epoch with edgeloop::rng.
 //
 //   --model mlp   784-128-10, relu (101,770 parameters)
+//   --model cnn   conv3x3(8)-pool-conv3x3(16)-pool-dense64-dense10 (27,562 parameters)
 //
-// Usage: fashion_mnist [--model mlp] [--epochs N] [--data DIR] [--seed N] [--json]
+// Usage: fashion_mnist [--model mlp|cnn] [--epochs N] [--data DIR] [--seed N] [--json]
 // DIR holds train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,
 // t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (Debian: dataset-fashion-mnist
 // installs them in /usr/share/datasets/fashion-mnist, the default).
@@ -26,17 +27,15 @@
 #include "edgeloop/host/epoch_printer.hpp"
 #include "edgeloop/host/idx_reader.hpp"
 #include "edgeloop/host/timer.hpp"
-#include "edgeloop/nn/dense.hpp"
 #include "edgeloop/nn/fit.hpp"
-#include "edgeloop/nn/learner.hpp"
-#include "edgeloop/nn/relu.hpp"
+#include "models.hpp"
 
 namespace nn = edgeloop::nn;
 
 namespace {
 
-constexpr std::size_t pixels = 28 * 28;
-constexpr std::size_t classes = 10;
+using fashion_mnist::classes;
+using fashion_mnist::pixels;
 using image = std::array<float, pixels>;
 
 struct options {
@@ -45,11 +44,12 @@ struct options {
   std::uint32_t epochs = 10;
   std::uint64_t seed = 1;
   bool json = false;
+  bool test_every_epoch = false;  // also print the test accuracy after each epoch (not timed)
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::fprintf(stderr,
-               "fashion_mnist: %s\nusage: fashion_mnist [--model mlp] [--epochs N] [--data DIR] [--seed N] [--json]\n",
+               "fashion_mnist: %s\nusage: fashion_mnist [--model mlp|cnn] [--epochs N] [--data DIR] [--seed N] [--test-every-epoch] [--json]\n",
                message.c_str());
   std::exit(2);
 }
@@ -67,9 +67,10 @@ options parse(int argc, char** argv) {
     else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
     else if (a == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
     else if (a == "--json") o.json = true;
+    else if (a == "--test-every-epoch") o.test_every_epoch = true;
     else usage_error("unknown argument '" + a + "'");
   }
-  if (o.model != "mlp") usage_error("unknown model '" + o.model + "' (available: mlp)");
+  if (o.model != "mlp" && o.model != "cnn") usage_error("unknown model '" + o.model + "' (available: mlp, cnn)");
   if (o.epochs == 0) usage_error("--epochs must be at least 1");
   return o;
 }
@@ -106,7 +107,7 @@ int run(const options& o, const image_set& train, const image_set& test, const c
   typename Model::params mp;
   mp.optimizer.learning_rate = 1e-3f;
   mp.seed = o.seed;
-  auto model = std::make_unique<Model>(mp);  // ~1.8 MB: the heap of a host program
+  auto model = std::make_unique<Model>(mp);  // MBs (training buffers): the heap of a host program
   nn::fit_params<float> fp;
   fp.epochs = o.epochs;
   fp.batch_size = 32;
@@ -118,12 +119,19 @@ int run(const options& o, const image_set& train, const image_set& test, const c
   edgeloop::host::stopwatch clock;
   std::clock_t cpu_start = std::clock();
   nn::fit_result<float> result{};
+  std::vector<std::uint32_t> all(test.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
   const edgeloop::status s = nn::fit(
       *model, train, std::span<std::uint32_t>(order), fp,
       [&](const nn::epoch_metrics<float>& m) {
         training_seconds += clock.elapsed_seconds();
         cpu_seconds += static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
         printer(m);
+        if (o.test_every_epoch) {
+          const nn::batch_result<float> t = model->evaluate(test, std::span<const std::uint32_t>(all));
+          std::fprintf(o.json ? stderr : stdout, "  test accuracy after epoch %u: %.2f%%\n", m.epoch,
+                       100.0 * t.correct / t.samples);
+        }
         clock.restart();
         cpu_start = std::clock();
       },
@@ -132,8 +140,6 @@ int run(const options& o, const image_set& train, const image_set& test, const c
     std::fprintf(stderr, "fashion_mnist: fit failed: %s\n", edgeloop::to_string(s));
     return 1;
   }
-  std::vector<std::uint32_t> all(test.size());
-  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
   edgeloop::host::stopwatch eval_clock;
   const nn::batch_result<float> t = model->evaluate(test, std::span<const std::uint32_t>(all));
   const double eval_seconds = eval_clock.elapsed_seconds();
@@ -169,6 +175,6 @@ int main(int argc, char** argv) {
                  o.data.c_str(), e.what());
     return 1;
   }
-  using mlp = nn::sequential<float, nn::shape<pixels>, nn::dense<128>, nn::relu, nn::dense<classes>>;
-  return run<nn::classifier<mlp, nn::adam, 32>>(o, train, test, "mlp");
+  if (o.model == "cnn") return run<fashion_mnist::cnn_classifier>(o, train, test, "cnn");
+  return run<fashion_mnist::mlp_classifier>(o, train, test, "mlp");
 }
