@@ -6,7 +6,7 @@
 ///
 /// Rules, per series of n rows with anomaly windows [a, b] (row indices, inclusive):
 /// - probation: rows i < min(floor(0.15 n), 0.15 * 5000) = at most 750 are not scored;
-/// - a detection at row i is a row whose anomaly score >= the threshold;
+/// - a detection at row i is a row whose anomaly score >= the threshold (NaN: never);
 /// - inside a window of width w = b - a + 1 a detection is worth
 ///     tp_weight * sigma(-(b - i + 1) / w) / sigma(-1),   sigma(y) = 2 / (1 + e^{5y}) - 1
 ///   (the scaled sigmoid: tp_weight at the window's first row, about 0 at its last), and
@@ -198,6 +198,7 @@ inline std::vector<nab_threshold_score> nab_sweep(const std::vector<nab_series>&
       const auto& r = weights[i];
       if (r.probation) continue;
       if (r.window >= 0) scored[static_cast<std::size_t>(r.window)] = 1;
+      if (std::isnan(scores[k][i])) continue;  // never a detection (and keeps the sort well-defined)
       points.push_back({scores[k][i], r.weight, r.window >= 0 ? base + r.window : -1});
     }
     for (std::size_t w = 0; w < s.windows.size(); ++w) {
