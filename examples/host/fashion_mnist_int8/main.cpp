@@ -58,7 +58,7 @@ struct options {
   std::string data = "/usr/share/datasets/fashion-mnist";
   std::uint32_t epochs = 5;
   std::uint64_t seed = 1;
-  float lr = 0.01f;
+  float lr = 0.003f;
   std::size_t calibration = 2000;
   bool json = false;
 };
