@@ -134,7 +134,8 @@ TEST_CASE("the int8 head is the shadow quantized and matches the reference", "[q
     for (std::size_t k = 0; k < hidden; ++k) m = std::fmax(m, std::fabs(static_cast<double>(l.shadow_weight(o, k))));
     if (!edgeloop::test::close(l.head_weight_scale(o), m / 127.0, 1e-6)) ++bad;
     for (std::size_t k = 0; k < hidden; ++k)
-      if (l.head_weight(o, k) != static_cast<std::int8_t>(std::round(l.shadow_weight(o, k) / l.head_weight_scale(o)))) ++bad;
+      if (l.head_weight(o, k) != static_cast<std::int8_t>(std::lround(l.shadow_weight(o, k) / l.head_weight_scale(o))))
+        ++bad;  // float division, as TFLite's QUANTIZE
     if (l.head_bias(o) != static_cast<std::int32_t>(std::round(l.shadow_bias(o) / (s_in * l.head_weight_scale(o))))) ++bad;
     const q::quantized_multiplier m_ref = oracle::quantize_multiplier(s_in * l.head_weight_scale(o) / s_out);
     if (l.head_multiplier(o).multiplier != m_ref.multiplier || l.head_multiplier(o).shift != m_ref.shift) ++bad;

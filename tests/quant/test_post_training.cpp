@@ -47,8 +47,10 @@ void make_fixture() {
   REQUIRE(fx.twin.build(fx.net, fx.ranges) == edgeloop::status::ok);
 }
 
+// TFLite's QUANTIZE reference: round(v / scale) in float, plus the zero point, clamped.
 std::int8_t quantize_ref(float v, const q::quant_params& p) {
-  long double r = std::round(static_cast<long double>(v) / p.scale) + p.zero_point;
+  const float quotient = v / p.scale;
+  const long r = std::lround(quotient) + p.zero_point;
   return static_cast<std::int8_t>(r < -128 ? -128 : (r > 127 ? 127 : r));
 }
 

@@ -252,7 +252,8 @@ class int8_head_learner {
       quant_params rq;
       (void)choose_symmetric(-m, m, rq);
       head_scale_[o] = rq.scale;
-      for (std::size_t k = 0; k < features; ++k) head_w_[packed_index(MaxClasses, features, o, k)] = quantize_value(row[k], rq);
+      for (std::size_t k = 0; k < features; ++k)
+        head_w_[packed_index(MaxClasses, features, o, k)] = detail::quantize_to_int8(row[k], rq.scale, 0);
       const double bias_scale = s_in * rq.scale;
       const double bq = detail::round_half_away(static_cast<double>(b_[o]) / bias_scale);
       head_b_[o] = bq < -2147483648.0 ? INT32_MIN : (bq > 2147483647.0 ? INT32_MAX : static_cast<std::int32_t>(bq));

@@ -19,6 +19,7 @@
 /// 2 * max_width bytes.
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -95,6 +96,14 @@ constexpr block_plan<Net, sizeof...(I)> make_plan(std::index_sequence<I...>) noe
   }
   if (p.blocks == 0) p.valid = false;
   return p;
+}
+
+/// round(x / scale) + zero_point clamped to int8 (TFLite's QUANTIZE), in float: the
+/// per-sample path stays on the FPU of a Cortex-M4F (a double division is a library call
+/// of hundreds of instructions there). NaN gives -128.
+inline std::int8_t quantize_to_int8(float x, float scale, std::int32_t zero_point) noexcept {
+  const float r = std::round(x / scale) + static_cast<float>(zero_point);
+  return static_cast<std::int8_t>(r >= 127.0f ? 127 : (r >= -128.0f ? static_cast<int>(r) : -128));
 }
 
 template <std::size_t N>
@@ -256,9 +265,11 @@ class quantized_sequential {
     }
   }
 
-  /// Quantizes a float input with input_params().
+  /// Quantizes a float input with input_params() (float arithmetic, detail::quantize_to_int8).
   void quantize_input(const input_type& x, std::int8_t* q) const noexcept {
-    for (std::size_t i = 0; i < input_size; ++i) q[i] = quantize_value(x[i], tensors_[0]);
+    const float scale = tensors_[0].scale;
+    const std::int32_t zero_point = tensors_[0].zero_point;
+    for (std::size_t i = 0; i < input_size; ++i) q[i] = detail::quantize_to_int8(x[i], scale, zero_point);
   }
 
   /// Float in, dequantized float out (the int8 network in between).
