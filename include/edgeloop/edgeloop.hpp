@@ -44,6 +44,7 @@
 #include "nn/conv2d.hpp"
 #include "nn/dense.hpp"
 #include "nn/depthwise_conv2d.hpp"
+#include "nn/distillation.hpp"
 #include "nn/dropout.hpp"
 #include "nn/fit.hpp"
 #include "nn/flatten.hpp"

@@ -9,6 +9,8 @@
 namespace {
 using fashion_mnist::cnn;
 using fashion_mnist::cnn_classifier;
+using fashion_mnist::cnn_plain;
+using fashion_mnist::cnn_plain_classifier;
 using fashion_mnist::mlp;
 using fashion_mnist::mlp_classifier;
 }  // namespace
@@ -17,6 +19,7 @@ TEST_CASE("fashion_mnist models: parameters as PyTorch counts them", "[nn][fashi
   // Conv2d(1,8,3) 72+8, Conv2d(8,16,3) 1152+16, Linear(400,64) 25600+64, Linear(64,10) 640+10.
   STATIC_REQUIRE(cnn::param_count == 80 + 1168 + 25664 + 650);
   STATIC_REQUIRE(cnn::param_count == 27562);
+  STATIC_REQUIRE(cnn_plain::param_count == 27562);  // dropout has no parameters
   STATIC_REQUIRE(mlp::param_count == 101770);
 }
 
@@ -24,25 +27,33 @@ TEST_CASE("fashion_mnist models: compile-time memory equals sizeof and the hand 
   // Inference: the parameters are the whole network object.
   STATIC_REQUIRE(sizeof(cnn) == cnn::parameter_bytes);
   STATIC_REQUIRE(cnn::parameter_bytes == 27562 * sizeof(float));
-  // Layer outputs per sample: 26x26x8 conv, relu, 13x13x8 pool, 11x11x16 conv, relu,
-  // 5x5x16 pool, flatten 400, dense 64, relu, dense 10. Ping-pong: even layers share one
-  // buffer (max 5,408), odd layers the other (max 5,408).
-  constexpr std::size_t outputs = 5408 + 5408 + 1352 + 1936 + 1936 + 400 + 400 + 64 + 64 + 10;
+  // Layer outputs per sample (--model cnn): 26x26x8 conv, relu, 13x13x8 pool, 11x11x16
+  // conv, relu, 5x5x16 pool, flatten 400, dropout 400, dense 64, relu, dense 10.
+  // Ping-pong: even layers share one buffer (max 5,408), odd layers the other (max 5,408).
+  constexpr std::size_t outputs = 5408 + 5408 + 1352 + 1936 + 1936 + 400 + 400 + 400 + 64 + 64 + 10;
+  constexpr std::size_t mask = 400;  // dropout's saved mask
   STATIC_REQUIRE(cnn::inference_scratch_size == 5408 + 5408);
   STATIC_REQUIRE(cnn::inference_bytes == sizeof(cnn) + sizeof(std::array<float, 5408 + 5408>));
   STATIC_REQUIRE(cnn::inference_bytes == 153512);
-  // Training (micro-batch of 32): gradient P, Adam 2P + 2, every layer output saved for 32
-  // samples, gradient ping-pong for 32 samples, the 32 gathered input images.
+  // Training (micro-batch of 32): gradient P, Adam 2P + 2, every layer output (and the
+  // dropout mask) saved for 32 samples, gradient ping-pong for 32 samples, the 32 gathered
+  // input images.
   constexpr std::size_t b = fashion_mnist::micro_batch, p = 27562;
   STATIC_REQUIRE(cnn_classifier::training_bytes ==
-                 sizeof(float) * (p + 2 * p + 2 + b * outputs + b * (5408 + 5408) + b * 784));
+                 sizeof(float) * (p + 2 * p + 2 + b * (outputs + mask) + b * (5408 + 5408) + b * 784));
   // The learner object holds exactly the weights and those buffers, plus its
   // hyper-parameters, counters and rng (less than 128 bytes).
   STATIC_REQUIRE(sizeof(cnn_classifier) >= cnn_classifier::training_bytes + cnn::parameter_bytes);
   STATIC_REQUIRE(sizeof(cnn_classifier) <= cnn_classifier::training_bytes + cnn::parameter_bytes + 128);
   STATIC_REQUIRE(cnn_classifier::memory_bytes == sizeof(cnn_classifier));
+  // The figures the example prints (training_bytes there includes the weights).
+  STATIC_REQUIRE(cnn_classifier::training_bytes + cnn::parameter_bytes == 4201384);
+  // Without dropout: no dropout output, no mask.
+  STATIC_REQUIRE(cnn_plain::inference_bytes == 153512);
+  STATIC_REQUIRE(cnn_plain_classifier::training_bytes ==
+                 sizeof(float) * (p + 2 * p + 2 + b * (outputs - 400) + b * (5408 + 5408) + b * 784));
+  STATIC_REQUIRE(sizeof(cnn_plain_classifier) >= cnn_plain_classifier::training_bytes + cnn_plain::parameter_bytes);
+  STATIC_REQUIRE(sizeof(cnn_plain_classifier) <= cnn_plain_classifier::training_bytes + cnn_plain::parameter_bytes + 128);
   STATIC_REQUIRE(sizeof(mlp_classifier) >= mlp_classifier::training_bytes + mlp::parameter_bytes);
   STATIC_REQUIRE(sizeof(mlp_classifier) <= mlp_classifier::training_bytes + mlp::parameter_bytes + 128);
-  // The figures the example prints.
-  STATIC_REQUIRE(cnn_classifier::training_bytes + cnn::parameter_bytes == 4098984);
 }

@@ -6,8 +6,14 @@
 //
 //   --model mlp   784-128-10, relu (101,770 parameters)
 //   --model cnn   conv3x3(8)-pool-conv3x3(16)-pool-dense64-dense10 (27,562 parameters)
+//   --model distill  the cnn as teacher, student MLP 784-32-10 alone vs distilled
 //
-// Usage: fashion_mnist [--model mlp|cnn] [--epochs N] [--data DIR] [--seed N] [--json]
+// Defaults: mlp 10 epochs at a constant learning rate; cnn 15 epochs with the learning
+// rate halved every 5 epochs (--lr-decay-epochs K --lr-decay G: times G every K epochs,
+// PyTorch's StepLR counted in updates; K = 0 keeps it constant).
+//
+// Usage: fashion_mnist [--model mlp|cnn|distill] [--epochs N] [--student-epochs N] [--lr-decay-epochs K] [--lr-decay G] [--data DIR]
+//                      [--seed N] [--test-every-epoch] [--json]
 // DIR holds train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,
 // t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (Debian: dataset-fashion-mnist
 // installs them in /usr/share/datasets/fashion-mnist, the default).
@@ -27,6 +33,7 @@
 #include "edgeloop/host/epoch_printer.hpp"
 #include "edgeloop/host/idx_reader.hpp"
 #include "edgeloop/host/timer.hpp"
+#include "edgeloop/nn/distillation.hpp"
 #include "edgeloop/nn/fit.hpp"
 #include "models.hpp"
 
@@ -41,7 +48,10 @@ using image = std::array<float, pixels>;
 struct options {
   std::string model = "mlp";
   std::string data = "/usr/share/datasets/fashion-mnist";
-  std::uint32_t epochs = 10;
+  std::uint32_t epochs = 0;            // 0: the model's default (mlp 10, cnn 15)
+  long lr_decay_epochs = -1;           // -1: the model's default (mlp 0, cnn 5)
+  float lr_decay = 0.5f;
+  std::uint32_t student_epochs = 10;   // --model distill
   std::uint64_t seed = 1;
   bool json = false;
   bool test_every_epoch = false;  // also print the test accuracy after each epoch (not timed)
@@ -49,7 +59,7 @@ struct options {
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::fprintf(stderr,
-               "fashion_mnist: %s\nusage: fashion_mnist [--model mlp|cnn] [--epochs N] [--data DIR] [--seed N] [--test-every-epoch] [--json]\n",
+               "fashion_mnist: %s\nusage: fashion_mnist [--model mlp|cnn|distill] [--epochs N] [--student-epochs N] [--lr-decay-epochs K] [--lr-decay G] [--data DIR] [--seed N] [--test-every-epoch] [--json]\n",
                message.c_str());
   std::exit(2);
 }
@@ -65,13 +75,19 @@ options parse(int argc, char** argv) {
     if (a == "--model") o.model = value();
     else if (a == "--data") o.data = value();
     else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
+    else if (a == "--student-epochs") o.student_epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
+    else if (a == "--lr-decay-epochs") o.lr_decay_epochs = std::strtol(value().c_str(), nullptr, 10);
+    else if (a == "--lr-decay") o.lr_decay = std::strtof(value().c_str(), nullptr);
     else if (a == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
     else if (a == "--json") o.json = true;
     else if (a == "--test-every-epoch") o.test_every_epoch = true;
     else usage_error("unknown argument '" + a + "'");
   }
-  if (o.model != "mlp" && o.model != "cnn") usage_error("unknown model '" + o.model + "' (available: mlp, cnn)");
-  if (o.epochs == 0) usage_error("--epochs must be at least 1");
+  if (o.model != "mlp" && o.model != "cnn" && o.model != "cnn-plain" && o.model != "cnn-d2" && o.model != "distill")
+    usage_error("unknown model '" + o.model + "' (available: mlp, cnn, distill)");
+  if (o.epochs == 0) o.epochs = o.model == "mlp" ? 10 : 15;  // distill: the teacher's epochs
+  if (o.lr_decay_epochs < 0) o.lr_decay_epochs = o.model == "mlp" ? 0 : 5;
+  if (!(o.lr_decay > 0.0f && o.lr_decay <= 1.0f)) usage_error("--lr-decay must be in (0, 1]");
   return o;
 }
 
@@ -107,6 +123,12 @@ int run(const options& o, const image_set& train, const image_set& test, const c
   typename Model::params mp;
   mp.optimizer.learning_rate = 1e-3f;
   mp.seed = o.seed;
+  const std::uint32_t updates_per_epoch = static_cast<std::uint32_t>((train.size() + 31) / 32);
+  if (o.lr_decay_epochs > 0) {
+    mp.schedule.kind = nn::schedule_kind::step;
+    mp.schedule.gamma = o.lr_decay;
+    mp.schedule.period = static_cast<std::uint32_t>(o.lr_decay_epochs) * updates_per_epoch;
+  }
   auto model = std::make_unique<Model>(mp);  // MBs (training buffers): the heap of a host program
   nn::fit_params<float> fp;
   fp.epochs = o.epochs;
@@ -154,10 +176,93 @@ int run(const options& o, const image_set& train, const image_set& test, const c
   if (o.json)
     std::printf("{\"model\":\"%s\",\"test_accuracy\":%.4f,\"test_loss\":%.4f,\"params\":%zu,\"epochs\":%u,"
                 "\"seconds\":%.3f,\"seconds_per_epoch\":%.3f,\"cpu_seconds_per_epoch\":%.3f,\"eval_seconds\":%.3f,\"inference_bytes\":%zu,"
-                "\"training_bytes\":%zu,\"train_samples\":%zu,\"test_samples\":%u,\"batch_size\":32}\n",
+                "\"training_bytes\":%zu,\"train_samples\":%zu,\"test_samples\":%u,\"batch_size\":32,\"lr_decay_epochs\":%ld,\"lr_decay\":%.3f}\n",
                 name, accuracy, static_cast<double>(t.loss_sum) / t.samples, Model::param_count, result.epochs_run,
                 training_seconds, per_epoch, cpu_per_epoch, eval_seconds, Model::inference_bytes,
-                Model::training_bytes + Model::network_type::parameter_bytes, train.size(), t.samples);
+                Model::training_bytes + Model::network_type::parameter_bytes, train.size(), t.samples,
+                o.lr_decay_epochs, static_cast<double>(o.lr_decay));
+  return 0;
+}
+
+// --model distill: knowledge distillation (Hinton et al. 2015). The CNN teacher trains as
+// --model cnn does; then the student MLP 784-32-10 trains twice from the same seed for
+// --student-epochs epochs (constant learning rate): alone on the labels, and on the labels
+// and the teacher's logits (nn::distillation<T = 4, Alpha = 0.9>). Both test accuracies
+// are printed.
+using student_net = nn::sequential<float, nn::shape<pixels>, nn::dense<32>, nn::relu, nn::dense<classes>>;
+using distill_loss = nn::distillation<4.0f, 0.9f>;
+
+struct distill_set {
+  const image_set* images;
+  std::vector<nn::distillation_target<float, classes>> y;
+  std::size_t size() const noexcept { return images->size(); }
+  const image& input(std::size_t i) const noexcept { return images->x[i]; }
+  const nn::distillation_target<float, classes>& target(std::size_t i) const noexcept { return y[i]; }
+};
+
+template <class Model, class Data>
+double fit_and_test(Model& model, const options& o, const Data& train, const Data& test, std::uint32_t epochs,
+                    const char* label) {
+  nn::fit_params<float> fp;
+  fp.epochs = epochs;
+  fp.batch_size = 32;
+  fp.validation_fraction = 0.0f;
+  fp.seed = o.seed;
+  std::vector<std::uint32_t> order(train.size());
+  edgeloop::host::epoch_printer printer(o.json ? stderr : stdout);
+  if (nn::fit(model, train, std::span<std::uint32_t>(order), fp, [&](const nn::epoch_metrics<float>& m) { printer(m); }) !=
+      edgeloop::status::ok)
+    throw std::runtime_error(std::string("fit failed: ") + label);
+  std::vector<std::uint32_t> all(test.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
+  const nn::batch_result<float> t = model.evaluate(test, std::span<const std::uint32_t>(all));
+  const double accuracy = static_cast<double>(t.correct) / static_cast<double>(t.samples);
+  std::fprintf(o.json ? stderr : stdout, "%s: test accuracy %.2f%%\n", label, 100.0 * accuracy);
+  return accuracy;
+}
+
+int run_distillation(const options& o, const image_set& train, const image_set& test) {
+  using teacher_model = fashion_mnist::cnn_classifier;
+  using alone_model = nn::classifier<student_net, nn::adam, fashion_mnist::micro_batch>;
+  using distilled_model = nn::learner<student_net, distill_loss, nn::adam, fashion_mnist::micro_batch>;
+  typename teacher_model::params tp;
+  tp.seed = o.seed;
+  if (o.lr_decay_epochs > 0) {
+    tp.schedule.kind = nn::schedule_kind::step;
+    tp.schedule.gamma = o.lr_decay;
+    tp.schedule.period = static_cast<std::uint32_t>(o.lr_decay_epochs) * static_cast<std::uint32_t>((train.size() + 31) / 32);
+  }
+  auto teacher = std::make_unique<teacher_model>(tp);
+  const double teacher_accuracy = fit_and_test(*teacher, o, train, test, o.epochs, "teacher cnn");
+  auto with_teacher = [&](const image_set& s) {
+    distill_set d{&s, std::vector<nn::distillation_target<float, classes>>(s.size())};
+    std::vector<float> scratch(fashion_mnist::cnn::inference_scratch_size), logits(classes);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      teacher->network().forward(s.x[i].data(), logits.data(), 1, scratch.data());
+      d.y[i].label = s.y[i];
+      for (std::size_t k = 0; k < classes; ++k) d.y[i].teacher[k] = logits[k];
+    }
+    return d;
+  };
+  const distill_set dtrain = with_teacher(train), dtest = with_teacher(test);
+  typename alone_model::params ap;
+  ap.seed = o.seed;
+  auto alone = std::make_unique<alone_model>(ap);
+  const double alone_accuracy = fit_and_test(*alone, o, train, test, o.student_epochs, "student alone");
+  typename distilled_model::params dp;
+  dp.seed = o.seed;
+  auto distilled = std::make_unique<distilled_model>(dp);
+  const double distilled_accuracy = fit_and_test(*distilled, o, dtrain, dtest, o.student_epochs, "student distilled");
+  std::printf("distillation: teacher cnn %.2f%% (%zu parameters); student 784-32-10 (%zu parameters) alone %.2f%%, "
+              "distilled %.2f%% (T = 4, alpha = 0.9, %u epochs)\n",
+              100.0 * teacher_accuracy, fashion_mnist::cnn::param_count, student_net::param_count, 100.0 * alone_accuracy,
+              100.0 * distilled_accuracy, o.student_epochs);
+  if (o.json)
+    std::printf("{\"model\":\"distill\",\"teacher_accuracy\":%.4f,\"teacher_params\":%zu,\"student_params\":%zu,"
+                "\"student_alone_accuracy\":%.4f,\"student_distilled_accuracy\":%.4f,\"test_accuracy\":%.4f,"
+                "\"temperature\":4,\"alpha\":0.9,\"teacher_epochs\":%u,\"epochs\":%u}\n",
+                teacher_accuracy, fashion_mnist::cnn::param_count, student_net::param_count, alone_accuracy,
+                distilled_accuracy, distilled_accuracy, o.epochs, o.student_epochs);
   return 0;
 }
 
@@ -176,5 +281,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (o.model == "cnn") return run<fashion_mnist::cnn_classifier>(o, train, test, "cnn");
+  if (o.model == "cnn-plain") return run<fashion_mnist::cnn_plain_classifier>(o, train, test, "cnn-plain");
+  if (o.model == "cnn-d2") return run<fashion_mnist::cnn_d2_classifier>(o, train, test, "cnn-d2");
+  if (o.model == "distill") {
+    try {
+      return run_distillation(o, train, test);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "fashion_mnist: %s\n", e.what());
+      return 1;
+    }
+  }
   return run<fashion_mnist::mlp_classifier>(o, train, test, "mlp");
 }

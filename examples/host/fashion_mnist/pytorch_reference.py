@@ -26,13 +26,20 @@ def read_idx(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
-    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--model", choices=["mlp", "cnn", "cnn-plain", "cnn-d2"], default="mlp")
+    ap.add_argument("--epochs", type=int, default=None, help="default: mlp 10, cnn 15")
+    ap.add_argument("--lr-decay-epochs", type=int, default=None,
+                    help="halve (--lr-decay) the learning rate every K epochs; default: mlp 0 (constant), cnn 5")
+    ap.add_argument("--lr-decay", type=float, default=0.5)
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--test-every-epoch", action="store_true", help="test accuracy after each epoch (not timed)")
     a = ap.parse_args()
+    if a.epochs is None:
+        a.epochs = 15 if a.model.startswith("cnn") else 10
+    if a.lr_decay_epochs is None:
+        a.lr_decay_epochs = 5 if a.model.startswith("cnn") else 0
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     load = lambda p: torch.tensor(read_idx(f"{a.data}/{p}"))
@@ -41,13 +48,20 @@ def main():
     xte = load("t10k-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255.0
     yte = load("t10k-labels-idx1-ubyte.gz").long()
     nn = torch.nn
-    if a.model == "cnn":
+    if a.model.startswith("cnn"):
         xtr, xte = xtr.reshape(-1, 1, 28, 28), xte.reshape(-1, 1, 28, 28)
+        drop1 = [] if a.model == "cnn-plain" else [nn.Dropout(0.25)]
+        drop2 = [nn.Dropout(0.25)] if a.model == "cnn-d2" else []
         model = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(),
-                              nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 64), nn.ReLU(), nn.Linear(64, 10))
+                              nn.MaxPool2d(2), nn.Flatten(), *drop1, nn.Linear(400, 64), nn.ReLU(), *drop2,
+                              nn.Linear(64, 10))
     else:
         model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    updates_per_epoch = (xtr.shape[0] + 31) // 32
+    # StepLR counted in updates, as edgeloop's lr_schedule (step) in fashion_mnist.
+    sched = (torch.optim.lr_scheduler.StepLR(opt, step_size=a.lr_decay_epochs * updates_per_epoch, gamma=a.lr_decay)
+             if a.lr_decay_epochs > 0 else None)
     loss_fn = torch.nn.CrossEntropyLoss()
     wall, cpu = 0.0, 0.0
     for epoch in range(a.epochs):
@@ -60,19 +74,25 @@ def main():
             loss = loss_fn(model(xtr[idx]), ytr[idx])
             loss.backward()
             opt.step()
+            if sched is not None:
+                sched.step()
             total += loss.item() * len(idx)
         wall += time.perf_counter() - t0
         cpu += time.process_time() - c0
         print(f"epoch {epoch + 1}/{a.epochs}  loss {total / xtr.shape[0]:.4f}  {time.perf_counter() - t0:.2f} s"
               f"  ({time.process_time() - c0:.2f} s CPU)", flush=True)
         if a.test_every_epoch:
+            model.eval()  # dropout off
             with torch.no_grad():
                 print(f"  test accuracy after epoch {epoch + 1}: {100 * (model(xte).argmax(1) == yte).float().mean().item():.2f}%", flush=True)
+            model.train()
+    model.eval()
     with torch.no_grad():
         acc = (model(xte).argmax(1) == yte).float().mean().item()
     print(json.dumps({"model": "pytorch_" + a.model, "test_accuracy": round(acc, 4), "epochs": a.epochs,
                       "seconds": round(wall, 3), "seconds_per_epoch": round(wall / a.epochs, 3),
                       "cpu_seconds_per_epoch": round(cpu / a.epochs, 3), "threads": a.threads,
+                      "lr_decay_epochs": a.lr_decay_epochs, "lr_decay": a.lr_decay,
                       "params": sum(p.numel() for p in model.parameters()), "torch": torch.__version__}))
 
 
