@@ -138,7 +138,7 @@ struct nab_series_score {
 /// Raw score of `scores` (one per row) on series `s` with detections at scores >= threshold.
 inline nab_series_score nab_score_series(const nab_series& s, const std::vector<double>& scores,
                                          const nab_profile& profile, double threshold) {
-  if (scores.size() != s.rows) throw std::invalid_argument("nab: " + s.name + ": one anomaly score per row needed");
+  if (scores.size() != s.rows) detail::fail(std::invalid_argument("nab: " + s.name + ": one anomaly score per row needed"));
   const auto weights = nab_row_weights(s, profile);
   std::vector<double> best(s.windows.size(), -profile.fn_weight);
   std::vector<char> scored(s.windows.size(), 0), detected(s.windows.size(), 0);
@@ -179,7 +179,7 @@ struct nab_threshold_score {
 inline std::vector<nab_threshold_score> nab_sweep(const std::vector<nab_series>& corpus,
                                                    const std::vector<std::vector<double>>& scores,
                                                    const nab_profile& profile) {
-  if (scores.size() != corpus.size()) throw std::invalid_argument("nab: one score vector per series needed");
+  if (scores.size() != corpus.size()) detail::fail(std::invalid_argument("nab: one score vector per series needed"));
   struct point {
     double score;
     double weight;
@@ -190,7 +190,7 @@ inline std::vector<nab_threshold_score> nab_sweep(const std::vector<nab_series>&
   double total = 0;
   for (std::size_t k = 0; k < corpus.size(); ++k) {
     const nab_series& s = corpus[k];
-    if (scores[k].size() != s.rows) throw std::invalid_argument("nab: " + s.name + ": one anomaly score per row needed");
+    if (scores[k].size() != s.rows) detail::fail(std::invalid_argument("nab: " + s.name + ": one anomaly score per row needed"));
     const auto weights = nab_row_weights(s, profile);
     const auto base = static_cast<std::ptrdiff_t>(best.size());
     std::vector<char> scored(s.windows.size(), 0);
@@ -310,10 +310,10 @@ inline bool parse_nab_time(const std::string& t, std::int64_t& out) {
 /// Reads NAB's windows file: {"group/name.csv": [["start", "end"], ...], ...}.
 inline std::map<std::string, std::vector<std::pair<std::string, std::string>>> read_nab_windows(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw parse_error(path, "cannot open");
+  if (!in) detail::fail(parse_error(path, "cannot open"));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::size_t i = 0;
-  auto fail = [&](const std::string& what) -> void { throw parse_error(path, i, what); };
+  auto fail = [&](const std::string& what) -> void { detail::fail(parse_error(path, i, what)); };
   auto skip = [&] {
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   };
@@ -371,7 +371,7 @@ inline std::map<std::string, std::vector<std::pair<std::string, std::string>>> r
 /// Reads one NAB series (CSV "timestamp,value"; header optional); no windows.
 inline nab_data_series read_nab_series(const std::string& path, const std::string& name) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw parse_error(path, "cannot open");
+  if (!in) detail::fail(parse_error(path, "cannot open"));
   nab_data_series s;
   s.labels.name = name;
   std::string line;
@@ -382,13 +382,13 @@ inline nab_data_series read_nab_series(const std::string& path, const std::strin
     if (line.empty()) continue;
     if (line_no == 1 && line.rfind("timestamp", 0) == 0) continue;
     const auto comma = line.find(',');
-    if (comma == std::string::npos) throw parse_error(path, line_no, 1, "expected timestamp,value");
+    if (comma == std::string::npos) detail::fail(parse_error(path, line_no, 1, "expected timestamp,value"));
     std::int64_t t = 0;
-    if (!detail::parse_nab_time(line.substr(0, comma), t)) throw parse_error(path, line_no, 1, "malformed timestamp");
+    if (!detail::parse_nab_time(line.substr(0, comma), t)) detail::fail(parse_error(path, line_no, 1, "malformed timestamp"));
     char* end = nullptr;
     const std::string v = line.substr(comma + 1);
     const double value = std::strtod(v.c_str(), &end);
-    if (end == v.c_str() || *end != '\0') throw parse_error(path, line_no, comma + 2, "malformed value");
+    if (end == v.c_str() || *end != '\0') detail::fail(parse_error(path, line_no, comma + 2, "malformed value"));
     s.seconds.push_back(t);
     s.values.push_back(value);
   }
@@ -407,7 +407,7 @@ inline void set_nab_windows(nab_data_series& s, const std::vector<std::pair<std:
   for (const auto& [a, b] : limits) {
     std::int64_t ta = 0, tb = 0;
     if (!detail::parse_nab_time(a, ta) || !detail::parse_nab_time(b, tb))
-      throw parse_error(file, name + ": malformed window time stamp");
+      detail::fail(parse_error(file, name + ": malformed window time stamp"));
     // As NAB: the window starts at the first row stamped `start` and ends at the first row
     // after it stamped `end` (a series may repeat stamps); without an exact stamp, the
     // first row at or after start and the last row up to end before time goes past it.
@@ -425,7 +425,7 @@ inline void set_nab_windows(nab_data_series& s, const std::vector<std::pair<std:
     }
     const nab_window w{first, last};
     if (!s.labels.windows.empty() && w.first <= s.labels.windows.back().last)
-      throw parse_error(file, name + ": overlapping or unsorted windows");
+      detail::fail(parse_error(file, name + ": overlapping or unsorted windows"));
     s.labels.windows.push_back(w);
   }
 }
@@ -441,7 +441,7 @@ inline std::map<std::string, std::vector<std::pair<std::string, std::string>>> r
 inline std::vector<nab_data_series> read_nab_corpus(const std::string& dir) {
   namespace fs = std::filesystem;
   const fs::path labels = fs::path(dir) / "labels" / "combined_windows.json";
-  if (!fs::exists(labels)) throw parse_error(labels.string(), "not found (expected the NAB corpus layout)");
+  if (!fs::exists(labels)) detail::fail(parse_error(labels.string(), "not found (expected the NAB corpus layout)"));
   const auto windows = detail::read_nab_windows(labels.string());
   std::vector<nab_data_series> out;
   for (const auto& [name, limits] : windows) {
@@ -451,7 +451,7 @@ inline std::vector<nab_data_series> read_nab_corpus(const std::string& dir) {
     set_nab_windows(s, limits, labels.string());
     out.push_back(std::move(s));
   }
-  if (out.empty()) throw parse_error(dir, "no series of labels/combined_windows.json found");
+  if (out.empty()) detail::fail(parse_error(dir, "no series of labels/combined_windows.json found"));
   return out;
 }
 
