@@ -41,6 +41,7 @@
 #include "edgeloop/quant/calibration.hpp"
 #include "edgeloop/quant/int8_head_learner.hpp"
 #include "edgeloop/quant/post_training.hpp"
+#include "../fashion_mnist/models.hpp"
 
 namespace nn = edgeloop::nn;
 namespace q = edgeloop::quant;
@@ -49,12 +50,9 @@ namespace {
 
 constexpr std::size_t pixels = 784, classes = 10, old_classes = 8;
 using image = std::array<float, pixels>;
-using mlp = nn::sequential<float, nn::shape<pixels>, nn::dense<128>, nn::relu, nn::dense<classes>>;
-using classifier = nn::classifier<mlp, nn::adam, 32>;
-using twin = q::quantized_sequential<mlp>;
-using head_learner = q::int8_head_learner<mlp, classes>;
 
 struct options {
+  std::string model = "mlp";
   std::string data = "/usr/share/datasets/fashion-mnist";
   std::uint32_t epochs = 5;
   std::uint64_t seed = 1;
@@ -65,7 +63,7 @@ struct options {
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::fprintf(stderr,
-               "fashion_mnist_int8: %s\nusage: fashion_mnist_int8 [--data DIR] [--epochs N] [--seed N] [--lr X] "
+               "fashion_mnist_int8: %s\nusage: fashion_mnist_int8 [--model mlp|cnn] [--data DIR] [--epochs N] [--seed N] [--lr X] "
                "[--calibration N] [--json]\n",
                message.c_str());
   std::exit(2);
@@ -79,7 +77,8 @@ options parse(int argc, char** argv) {
       if (i + 1 >= argc) usage_error(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--data") o.data = value();
+    if (a == "--model") o.model = value();
+    else if (a == "--data") o.data = value();
     else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
     else if (a == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
     else if (a == "--lr") o.lr = std::strtof(value().c_str(), nullptr);
@@ -87,6 +86,7 @@ options parse(int argc, char** argv) {
     else if (a == "--json") o.json = true;
     else usage_error("unknown argument '" + a + "'");
   }
+  if (o.model != "mlp" && o.model != "cnn") usage_error("unknown model '" + o.model + "' (available: mlp, cnn)");
   if (o.epochs == 0) usage_error("--epochs must be at least 1");
   if (!(o.lr > 0.0f)) usage_error("--lr must be > 0");
   if (o.calibration == 0) usage_error("--calibration must be at least 1");
@@ -141,8 +141,9 @@ image_set shifted_set(const image_set& s, std::uint64_t seed) {
   return r;
 }
 
+template <class classifier>
 std::unique_ptr<classifier> train(const options& o, const image_set& data, const char* what) {
-  classifier::params mp;
+  typename classifier::params mp;
   mp.optimizer.learning_rate = 1e-3f;
   mp.seed = o.seed;
   auto model = std::make_unique<classifier>(mp);  // MBs of training buffers: the host's heap
@@ -175,41 +176,35 @@ double accuracy(const image_set& s, Predict&& predict, std::size_t lo = 0, std::
   return n ? 100.0 * static_cast<double>(correct) / static_cast<double>(n) : 0.0;
 }
 
-edgeloop::class_label float_predict(const mlp& net, const image& x) {
+template <class Net>
+edgeloop::class_label float_predict(const Net& net, const image& x) {
   const auto z = net.forward(x);
   return static_cast<edgeloop::class_label>(std::max_element(z.begin(), z.end()) - z.begin());
 }
 
 /// Calibrates `net` on the first n images of `data` with Observer; returns the tensor parameters.
-template <class Observer>
-std::array<q::quant_params, twin::tensors> calibrate(const mlp& net, const image_set& data, std::size_t n,
-                                                     const Observer& prototype = Observer{}) {
-  q::calibrator<mlp, mlp::layer_count, Observer> cal(prototype);
+template <class Net, class Observer>
+std::array<q::quant_params, q::quantized_sequential<Net>::tensors> calibrate(const Net& net, const image_set& data,
+                                                                             std::size_t n,
+                                                                             const Observer& prototype = Observer{}) {
+  auto cal = std::make_unique<q::calibrator<Net, Net::layer_count, Observer>>(prototype);
   for (std::size_t i = 0; i < std::min(n, data.size()); ++i)
-    if (cal.observe(net, data.x[i]) != edgeloop::status::ok) std::exit(1);
-  std::array<q::quant_params, twin::tensors> r{};
-  if (cal.ranges(r) != edgeloop::status::ok) std::exit(1);
+    if (cal->observe(net, data.x[i]) != edgeloop::status::ok) std::exit(1);
+  std::array<q::quant_params, q::quantized_sequential<Net>::tensors> r{};
+  if (cal->ranges(r) != edgeloop::status::ok) std::exit(1);
   return r;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const options o = parse(argc, argv);
-  image_set train_set, test_set;
-  try {
-    train_set = load(o.data, "train");
-    test_set = load(o.data, "t10k");
-  } catch (const std::exception& e) {
-    std::fprintf(stderr,
-                 "fashion_mnist_int8: cannot read Fashion-MNIST from '%s': %s\n"
-                 "(install Debian's dataset-fashion-mnist or pass --data DIR)\n",
-                 o.data.c_str(), e.what());
-    return 1;
-  }
+template <class Net>
+int run(const options& o, const image_set& train_set, const image_set& test_set) {
+  using mlp = Net;  // the float network (MLP or CNN)
+  using classifier = nn::classifier<Net, nn::adam, 32>;
+  using twin = q::quantized_sequential<Net>;
+  using head_learner = q::int8_head_learner<Net, classes>;
+  constexpr std::size_t logits = twin::tensors - 1;
 
   // 1. Post-training quantization.
-  const auto full = train(o, train_set, "float MLP on 10 classes");
+  const auto full = train<classifier>(o, train_set, "float network on 10 classes");
   const mlp& net = full->network();
   const double float_acc = accuracy(test_set, [&](const image& x) { return float_predict(net, x); });
   struct ptq_result {
@@ -223,24 +218,24 @@ int main(int argc, char** argv) {
     if (int8_net.build(net, r) != edgeloop::status::ok) std::exit(1);
     ptq.push_back({name, accuracy(test_set, [&](const image& x) { return int8_net.predict(x); })});
   };
-  evaluate_twin("percentile", calibrate<q::percentile_observer>(net, train_set, o.calibration,
+  evaluate_twin("percentile", calibrate<mlp, q::percentile_observer>(net, train_set, o.calibration,
                                                                 q::percentile_observer(q::percentile_observer::params_type{0.9999f})));
-  evaluate_twin("moving_average", calibrate<q::moving_average_observer>(net, train_set, o.calibration));
-  const auto ranges = calibrate<q::minmax_observer>(net, train_set, o.calibration);
+  evaluate_twin("moving_average", calibrate<mlp, q::moving_average_observer>(net, train_set, o.calibration));
+  const auto ranges = calibrate<mlp, q::minmax_observer>(net, train_set, o.calibration);
   evaluate_twin("minmax", ranges);  // last: int8_net stays the min/max twin
   std::printf("PTQ: float test accuracy %.2f%%, int8 %.2f%% (min/max), %.2f%% (moving average), %.2f%% (percentile "
               "99.99), calibration on %zu training images; int8 model %zu bytes\n",
               float_acc, ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, o.calibration, twin::memory_bytes);
 
   // The backbone (hidden layer) shared by the two learning experiments' full network.
-  using backbone = head_learner::backbone_type;
+  using backbone = typename head_learner::backbone_type;
   auto backbone_storage = std::make_unique<backbone>();
   if (backbone_storage->build(net, ranges) != edgeloop::status::ok) return 1;
 
   // 3. Domain shift (on the 10-class network).
   const image_set test_shifted = shifted_set(test_set, 1000000);
-  auto adapt = std::make_unique<head_learner>(*backbone_storage, head_learner::params{o.lr});
-  if (adapt->init(net, classes, ranges[2]) != edgeloop::status::ok) return 1;
+  auto adapt = std::make_unique<head_learner>(*backbone_storage, typename head_learner::params{o.lr});
+  if (adapt->init(net, classes, ranges[logits]) != edgeloop::status::ok) return 1;
   const double shift_float_clean = float_acc;
   const double shift_float_shifted = accuracy(test_shifted, [&](const image& x) { return float_predict(net, x); });
   const double before_clean = accuracy(test_set, [&](const image& x) { return adapt->predict(x); });
@@ -267,13 +262,13 @@ int main(int argc, char** argv) {
 
   // 2. Class-incremental: a network that never saw classes 8 and 9.
   const image_set train_old = subset_below(train_set, old_classes);
-  const auto partial = train(o, train_old, "float MLP on classes 0-7");
+  const auto partial = train<classifier>(o, train_old, "float network on classes 0-7");
   const mlp& net8 = partial->network();
-  const auto ranges8 = calibrate<q::minmax_observer>(net8, train_old, o.calibration);
+  const auto ranges8 = calibrate<mlp, q::minmax_observer>(net8, train_old, o.calibration);
   auto backbone8 = std::make_unique<backbone>();
   if (backbone8->build(net8, ranges8) != edgeloop::status::ok) return 1;
-  auto incremental = std::make_unique<head_learner>(*backbone8, head_learner::params{o.lr});
-  if (incremental->init(net8, old_classes, ranges8[2]) != edgeloop::status::ok) return 1;
+  auto incremental = std::make_unique<head_learner>(*backbone8, typename head_learner::params{o.lr});
+  if (incremental->init(net8, old_classes, ranges8[logits]) != edgeloop::status::ok) return 1;
   auto predict_inc = [&](const image& x) { return incremental->predict(x); };
   struct inc_point {
     std::size_t samples;
@@ -299,10 +294,10 @@ int main(int argc, char** argv) {
               head_learner::learning_bytes, head_learner::memory_bytes, backbone::memory_bytes);
 
   if (o.json) {
-    std::printf("{\"epochs\":%u,\"seed\":%llu,\"head_lr\":%.4g,\"calibration_images\":%zu,\"float_accuracy\":%.2f,"
+    std::printf("{\"model\":\"%s\",\"epochs\":%u,\"seed\":%llu,\"head_lr\":%.4g,\"calibration_images\":%zu,\"float_accuracy\":%.2f,"
                 "\"int8_accuracy_minmax\":%.2f,\"int8_accuracy_moving_average\":%.2f,\"int8_accuracy_percentile\":%.2f,"
                 "\"int8_model_bytes\":%zu,",
-                o.epochs, static_cast<unsigned long long>(o.seed), static_cast<double>(o.lr), o.calibration, float_acc,
+                o.model.c_str(), o.epochs, static_cast<unsigned long long>(o.seed), static_cast<double>(o.lr), o.calibration, float_acc,
                 ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, twin::memory_bytes);
     std::printf("\"shift\":{\"transform\":\"clamp(0.5x+0.25+N(0,0.05^2),0,1)\",\"samples\":1000,"
                 "\"shifted_before\":%.2f,\"shifted_after\":%.2f,\"clean_before\":%.2f,\"clean_after\":%.2f,"
@@ -316,4 +311,23 @@ int main(int argc, char** argv) {
                 head_learner::learning_bytes, head_learner::memory_bytes, backbone::memory_bytes);
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  image_set train_set, test_set;
+  try {
+    train_set = load(o.data, "train");
+    test_set = load(o.data, "t10k");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr,
+                 "fashion_mnist_int8: cannot read Fashion-MNIST from '%s': %s\n"
+                 "(install Debian's dataset-fashion-mnist or pass --data DIR)\n",
+                 o.data.c_str(), e.what());
+    return 1;
+  }
+  if (o.model == "cnn") return run<fashion_mnist::cnn>(o, train_set, test_set);
+  return run<fashion_mnist::mlp>(o, train_set, test_set);
 }
