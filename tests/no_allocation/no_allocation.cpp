@@ -282,6 +282,31 @@ int main() {
     }
   });
 
+  {  // int8: calibration, post-training quantization, int8 inference and head learning.
+    using net8 = nn::sequential<float, nn::shape<8>, nn::dense<16>, nn::relu, nn::dense<4>>;
+    using head_learner = quant::int8_head_learner<net8, 6>;
+    static net8 float_net(1);
+    static quant::calibrator<net8> calibration;
+    static std::array<quant::quant_params, 3> ranges{};
+    static head_learner::backbone_type backbone;
+    static quant::quantized_sequential<net8> twin;
+    expect_no_allocation("quant: calibrate, quantize, int8 predict, head partial_fit", [&] {
+      for (int i = 0; i < 64; ++i)
+        if (calibration.observe(float_net, sample()) != status::ok) std::abort();
+      if (calibration.ranges(ranges) != status::ok || backbone.build(float_net, ranges) != status::ok ||
+          twin.build(float_net, ranges) != status::ok)
+        std::abort();
+      static head_learner head(backbone, {0.01f});  // built in place once the backbone is ready
+      if (head.init(float_net, 4, ranges[2]) != status::ok) std::abort();
+      for (int i = 0; i < 200; ++i) {
+        const vec8 x = sample();
+        test::do_not_optimize(twin.predict_dequantized(x));
+        if (head.partial_fit(x, static_cast<class_label>(i % 5)) != status::ok) std::abort();  // class 4 is new
+        test::do_not_optimize(head.predict(x));
+      }
+    });
+  }
+
   std::printf("%d passed, %d failed\n", test::checks - test::failures, test::failures);
   return test::failures == 0 ? 0 : 1;
 }
