@@ -83,7 +83,8 @@ options parse(int argc, char** argv) {
     else if (a == "--test-every-epoch") o.test_every_epoch = true;
     else usage_error("unknown argument '" + a + "'");
   }
-  if (o.model != "mlp" && o.model != "cnn" && o.model != "cnn-plain" && o.model != "cnn-d2" && o.model != "distill")
+  if (o.model != "mlp" && o.model != "cnn" && o.model != "cnn-plain" && o.model != "cnn-d2" && o.model != "cnn-wide" &&
+      o.model != "distill")
     usage_error("unknown model '" + o.model + "' (available: mlp, cnn, distill)");
   if (o.epochs == 0) o.epochs = o.model == "mlp" ? 10 : 15;  // distill: the teacher's epochs
   if (o.lr_decay_epochs < 0) o.lr_decay_epochs = o.model == "mlp" ? 0 : 5;
@@ -282,6 +283,7 @@ int main(int argc, char** argv) {
   }
   if (o.model == "cnn") return run<fashion_mnist::cnn_classifier>(o, train, test, "cnn");
   if (o.model == "cnn-plain") return run<fashion_mnist::cnn_plain_classifier>(o, train, test, "cnn-plain");
+  if (o.model == "cnn-wide") return run<fashion_mnist::cnn_wide_classifier>(o, train, test, "cnn-wide");
   if (o.model == "cnn-d2") return run<fashion_mnist::cnn_d2_classifier>(o, train, test, "cnn-d2");
   if (o.model == "distill") {
     try {

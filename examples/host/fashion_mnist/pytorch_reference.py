@@ -26,7 +26,7 @@ def read_idx(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", choices=["mlp", "cnn", "cnn-plain", "cnn-d2"], default="mlp")
+    ap.add_argument("--model", choices=["mlp", "cnn", "cnn-plain", "cnn-d2", "cnn-wide"], default="mlp")
     ap.add_argument("--epochs", type=int, default=None, help="default: mlp 10, cnn 15")
     ap.add_argument("--lr-decay-epochs", type=int, default=None,
                     help="halve (--lr-decay) the learning rate every K epochs; default: mlp 0 (constant), cnn 5")
@@ -52,9 +52,14 @@ def main():
         xtr, xte = xtr.reshape(-1, 1, 28, 28), xte.reshape(-1, 1, 28, 28)
         drop1 = [] if a.model == "cnn-plain" else [nn.Dropout(0.25)]
         drop2 = [nn.Dropout(0.25)] if a.model == "cnn-d2" else []
-        model = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(),
-                              nn.MaxPool2d(2), nn.Flatten(), *drop1, nn.Linear(400, 64), nn.ReLU(), *drop2,
-                              nn.Linear(64, 10))
+        if a.model == "cnn-wide":
+            model = nn.Sequential(nn.Conv2d(1, 16, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3), nn.ReLU(),
+                                  nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.25), nn.Linear(800, 32), nn.ReLU(),
+                                  nn.Linear(32, 10))
+        else:
+            model = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(),
+                                  nn.MaxPool2d(2), nn.Flatten(), *drop1, nn.Linear(400, 64), nn.ReLU(), *drop2,
+                                  nn.Linear(64, 10))
     else:
         model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)

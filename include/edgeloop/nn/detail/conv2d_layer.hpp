@@ -229,39 +229,47 @@ struct conv2d_layer {
   // (filter_chunk filters at a time) so that the C channels are contiguous vectors.
   static void input_gradient(const Scalar* p, const Scalar* gy, Scalar* gx, std::size_t n) noexcept {
     for (std::size_t i = 0; i < n * in_size; ++i) gx[i] = Scalar(0);
-    Scalar wt[filter_chunk * C];
     for (std::size_t kh = 0; kh < KH; ++kh)
-      for (std::size_t kw = 0; kw < KW; ++kw)
-        for (std::size_t f0 = 0; f0 < F; f0 += filter_chunk) {
-          const std::size_t fn = F - f0 < filter_chunk ? F - f0 : filter_chunk;
-          const Scalar* wp = p + (kh * KW + kw) * C * F + f0;
-          for (std::size_t f = 0; f < fn; ++f)
-            for (std::size_t c = 0; c < C; ++c) wt[f * C + c] = wp[c * F + f];
-          for (std::size_t s = 0; s < n; ++s)
-            for (std::size_t oh = 0; oh < OH; ++oh) {
-              if (kh < rows::tap_begin(oh) || kh >= rows::tap_end(oh)) continue;
-              const Scalar* grow = gy + s * out_size + oh * OW * F + f0;
-              Scalar* xrow = gx + s * in_size + rows::input_of(oh, kh) * W * C;
-              for (std::size_t ow = 0; ow < OW; ++ow) {
-                if (kw < cols::tap_begin(ow) || kw >= cols::tap_end(ow)) continue;
-                scatter_tap(wt, grow + ow * F, xrow + cols::input_of(ow, kw) * C, fn);
-              }
-            }
+      for (std::size_t kw = 0; kw < KW; ++kw) {
+        std::size_t f0 = 0;
+        for (; f0 + filter_chunk <= F; f0 += filter_chunk) input_gradient_tap<filter_chunk>(p, gy, gx, n, kh, kw, f0);
+        if constexpr (F % filter_chunk != 0) input_gradient_tap<F % filter_chunk>(p, gy, gx, n, kh, kw, f0);
+      }
+  }
+
+  // Filters f0 .. f0+FN-1 of tap (kh, kw).
+  template <std::size_t FN>
+  static void input_gradient_tap(const Scalar* p, const Scalar* gy, Scalar* gx, std::size_t n, std::size_t kh,
+                                 std::size_t kw, std::size_t f0) noexcept {
+    Scalar wt[FN * C];
+    const Scalar* wp = p + (kh * KW + kw) * C * F + f0;
+    for (std::size_t f = 0; f < FN; ++f)
+      for (std::size_t c = 0; c < C; ++c) wt[f * C + c] = wp[c * F + f];
+    for (std::size_t s = 0; s < n; ++s)
+      for (std::size_t oh = 0; oh < OH; ++oh) {
+        if (kh < rows::tap_begin(oh) || kh >= rows::tap_end(oh)) continue;
+        const Scalar* grow = gy + s * out_size + oh * OW * F + f0;
+        Scalar* xrow = gx + s * in_size + rows::input_of(oh, kh) * W * C;
+        for (std::size_t ow = 0; ow < OW; ++ow) {
+          if (kw < cols::tap_begin(ow) || kw >= cols::tap_end(ow)) continue;
+          scatter_tap<FN>(wt, grow + ow * F, xrow + cols::input_of(ow, kw) * C);
         }
+      }
   }
 
   // dst[0..C) += sum_f g[f] * wt[f][0..C), four partial sums over f (independent chains).
-  static void scatter_tap(const Scalar* wt, const Scalar* g, Scalar* dst, std::size_t fn) noexcept {
+  template <std::size_t FN>
+  static void scatter_tap(const Scalar* wt, const Scalar* g, Scalar* dst) noexcept {
+    constexpr std::size_t unrolled = FN / 4 * 4;
     for (std::size_t k = 0; k < CK; ++k) {
       cv a[4] = {};
-      std::size_t f = 0;
-      for (; f + 4 <= fn; f += 4)
+      for (std::size_t f = 0; f < unrolled; f += 4)
         for (std::size_t j = 0; j < 4; ++j) {
           cv w;
           __builtin_memcpy(&w, wt + (f + j) * C + k * CL, sizeof w);
           a[j] += g[f + j] * w;
         }
-      for (; f < fn; ++f) {
+      for (std::size_t f = unrolled; f < FN; ++f) {
         cv w;
         __builtin_memcpy(&w, wt + f * C + k * CL, sizeof w);
         a[0] += g[f] * w;
