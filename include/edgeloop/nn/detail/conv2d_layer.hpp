@@ -102,7 +102,7 @@ struct conv2d_layer {
       const Scalar* wk = p + kh * row_taps * F;
       for (std::size_t t = 0; t < row_taps; ++t) {
         fv w[FK];
-        __builtin_memcpy(&w, wk + t * F, sizeof w);
+        for (std::size_t k = 0; k < FK; ++k) __builtin_memcpy(&w[k], wk + t * F + k * FL, sizeof(fv));
         for (std::size_t i = 0; i < B; ++i) {
           const Scalar xv = xrow[i * SW * C + t];
           for (std::size_t k = 0; k < FK; ++k) acc[i][k] += xv * w[k];
@@ -115,7 +115,7 @@ struct conv2d_layer {
   // One pixel anywhere (border pixels: taps outside the input skipped).
   static void border_pixel(const Scalar* p, const Scalar* x, Scalar* yrow, std::size_t oh, std::size_t ow) noexcept {
     fv acc[FK];
-    __builtin_memcpy(&acc, p + weight_count, sizeof acc);
+    for (std::size_t k = 0; k < FK; ++k) __builtin_memcpy(&acc[k], p + weight_count + k * FL, sizeof(fv));
     const std::size_t kh_end = rows::tap_end(oh), kw_begin = cols::tap_begin(ow), kw_end = cols::tap_end(ow);
     for (std::size_t kh = rows::tap_begin(oh); kh < kh_end; ++kh)
       for (std::size_t kw = kw_begin; kw < kw_end; ++kw) {
@@ -123,7 +123,7 @@ struct conv2d_layer {
         const Scalar* wp = p + (kh * KW + kw) * C * F;
         for (std::size_t c = 0; c < C; ++c) {
           fv w[FK];
-          __builtin_memcpy(&w, wp + c * F, sizeof w);
+          for (std::size_t k = 0; k < FK; ++k) __builtin_memcpy(&w[k], wp + c * F + k * FL, sizeof(fv));
           for (std::size_t k = 0; k < FK; ++k) acc[k] += xp[c] * w[k];
         }
       }
@@ -147,7 +147,7 @@ struct conv2d_layer {
       fv gb[FK] = {};
       for (std::size_t i = 0; i < OH * OW; ++i) {
         fv g[FK];
-        __builtin_memcpy(&g, gy + i * F, sizeof g);
+        for (std::size_t k = 0; k < FK; ++k) __builtin_memcpy(&g[k], gy + i * F + k * FL, sizeof(fv));
         for (std::size_t k = 0; k < FK; ++k) gb[k] += g[k];
       }
       add_to(gp + weight_count, gb);
@@ -171,13 +171,13 @@ struct conv2d_layer {
         for (std::size_t ow = 0; ow < OW; ++ow) {
           if (ow >= cols::interior_begin && ow < cols::interior_end) continue;
           fv g[FK];
-          __builtin_memcpy(&g, grow + ow * F, sizeof g);
+          for (std::size_t k = 0; k < FK; ++k) __builtin_memcpy(&g[k], grow + ow * F + k * FL, sizeof(fv));
           for (std::size_t kw = cols::tap_begin(ow); kw < cols::tap_end(ow); ++kw) {
             const Scalar* xp = x + (rows::input_of(oh, kh) * W + cols::input_of(ow, kw)) * C;
             for (std::size_t c = 0; c < C; ++c) {
               fv a[FK];
               Scalar* dst = gk + (kw * C + c) * F;
-              __builtin_memcpy(&a, dst, sizeof a);
+              for (std::size_t k = 0; k < FK; ++k) __builtin_memcpy(&a[k], dst + k * FL, sizeof(fv));
               for (std::size_t k = 0; k < FK; ++k) a[k] += xp[c] * g[k];
               __builtin_memcpy(dst, &a, sizeof a);
             }
@@ -189,7 +189,7 @@ struct conv2d_layer {
 
   static void add_to(Scalar* dst, const fv* v) noexcept {
     fv a[FK];
-    __builtin_memcpy(&a, dst, sizeof a);
+    for (std::size_t k = 0; k < FK; ++k) __builtin_memcpy(&a[k], dst + k * FL, sizeof(fv));
     for (std::size_t k = 0; k < FK; ++k) a[k] += v[k];
     __builtin_memcpy(dst, &a, sizeof a);
   }
@@ -208,14 +208,14 @@ struct conv2d_layer {
         for (std::size_t q = 0; q < P; ++q) {
           const Scalar* xp = xrow + cols::input_of(ow + q, 0) * C;
           fv g[FK];
-          __builtin_memcpy(&g, grow + (ow + q) * F, sizeof g);
+          for (std::size_t k = 0; k < FK; ++k) __builtin_memcpy(&g[k], grow + (ow + q) * F + k * FL, sizeof(fv));
           for (std::size_t t = 0; t < T; ++t)
             for (std::size_t k = 0; k < FK; ++k) acc[q][t][k] += xp[t] * g[k];
         }
       for (; ow < cols::interior_end; ++ow) {
         const Scalar* xp = xrow + cols::input_of(ow, 0) * C;
         fv g[FK];
-        __builtin_memcpy(&g, grow + ow * F, sizeof g);
+        for (std::size_t k = 0; k < FK; ++k) __builtin_memcpy(&g[k], grow + ow * F + k * FL, sizeof(fv));
         for (std::size_t t = 0; t < T; ++t)
           for (std::size_t k = 0; k < FK; ++k) acc[0][t][k] += xp[t] * g[k];
       }
