@@ -11,6 +11,7 @@
 #include "edgeloop/lifecycle/artifact_writer.hpp"
 #include "edgeloop/lifecycle/model_artifact.hpp"
 #include "edgeloop/preprocessing/standard_scaler.hpp"
+#include "digest_echo.hpp"
 #include "support/test.hpp"
 
 using namespace edgeloop;
@@ -18,25 +19,9 @@ using edgeloop::test::same_bytes;
 
 namespace {
 
-constexpr std::array<std::uint8_t, 8> fake_key_id{1, 2, 3, 4, 5, 6, 7, 8};
-
-struct digest_echo_verifier {  // test double, see above
-  artifact_status verify(const sha256_digest& d, const signature_record& r) const noexcept {
-    EDGELOOP_TRY_ARTIFACT(detail::check_record(r, signature_algorithm::ed25519, 64, fake_key_id));
-    for (std::size_t i = 0; i < 64; ++i)
-      if (r.signature[i] != d[i % 32]) return artifact_status::bad_signature;
-    return artifact_status::ok;
-  }
-};
-struct digest_echo_signer {
-  status sign(const sha256_digest& d, signature_record& r) const noexcept {
-    r.algorithm = signature_algorithm::ed25519;
-    r.signature_length = 64;
-    r.key_id = fake_key_id;
-    for (std::size_t i = 0; i < 64; ++i) r.signature[i] = d[i % 32];
-    return status::ok;
-  }
-};
+using edgeloop::test::digest_echo_signer;
+using edgeloop::test::digest_echo_verifier;
+constexpr auto& fake_key_id = edgeloop::test::digest_echo_key_id;
 static_assert(verifier<digest_echo_verifier>);
 static_assert(signer<digest_echo_signer>);
 

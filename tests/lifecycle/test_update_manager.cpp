@@ -16,31 +16,16 @@
 #include "edgeloop/lifecycle/model_artifact.hpp"
 #include "edgeloop/lifecycle/update_manager.hpp"
 #include "edgeloop/linear/perceptron.hpp"
+#include "digest_echo.hpp"
 #include "support/test.hpp"
 
 using namespace edgeloop;
 
 namespace {
 
-constexpr std::array<std::uint8_t, 8> echo_key_id{8, 7, 6, 5, 4, 3, 2, 1};
-
-struct digest_echo_verifier {  // test double, NOT a signature (see the file comment)
-  artifact_status verify(const sha256_digest& d, const signature_record& r) const noexcept {
-    EDGELOOP_TRY_ARTIFACT(detail::check_record(r, signature_algorithm::ed25519, 64, echo_key_id));
-    for (std::size_t i = 0; i < 64; ++i)
-      if (r.signature[i] != d[i % 32]) return artifact_status::bad_signature;
-    return artifact_status::ok;
-  }
-};
-struct digest_echo_signer {
-  status sign(const sha256_digest& d, signature_record& r) const noexcept {
-    r.algorithm = signature_algorithm::ed25519;
-    r.signature_length = 64;
-    r.key_id = echo_key_id;
-    for (std::size_t i = 0; i < 64; ++i) r.signature[i] = d[i % 32];
-    return status::ok;
-  }
-};
+using edgeloop::test::digest_echo_signer;
+using edgeloop::test::digest_echo_verifier;
+constexpr auto& echo_key_id = edgeloop::test::digest_echo_key_id;
 
 using model = perceptron<float, 2>;
 using flash = flash_simulator<64, 4, 4>;
