@@ -127,55 +127,64 @@ class naive_mlp {
   long t_ = 0;
 };
 
-void BM_NnMlpTrainStep(benchmark::State& state) {
+/// The four loops every network is measured with: edgeloop's learner (training step =
+/// partial_fit at batch 1, forward = predict) and the naive reference, cycling over the
+/// same samples.
+template <class Model>
+void nn_train_step(benchmark::State& state) {
   const auto& d = samples();
-  auto m = std::make_unique<model>();
+  auto m = std::make_unique<Model>();
   std::size_t i = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(m->partial_fit(d.x[i], d.y[i]));
     i = (i + 1) % count;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-  state.counters["memory_bytes"] = static_cast<double>(model::memory_bytes);
+  state.counters["memory_bytes"] = static_cast<double>(Model::memory_bytes);
 }
-BENCHMARK(BM_NnMlpTrainStep);
-
-void BM_NaiveMlpTrainStep(benchmark::State& state) {
+template <class Model>
+void nn_forward(benchmark::State& state) {
   const auto& d = samples();
-  naive_mlp m;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    m.train(d.x[i], d.y[i]);
-    benchmark::ClobberMemory();
-    i = (i + 1) % count;
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-}
-BENCHMARK(BM_NaiveMlpTrainStep);
-
-void BM_NnMlpForward(benchmark::State& state) {
-  const auto& d = samples();
-  auto m = std::make_unique<model>();
+  auto m = std::make_unique<Model>();
   std::size_t i = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(m->predict(d.x[i]));
     i = (i + 1) % count;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-  state.counters["memory_bytes"] = static_cast<double>(mlp::inference_bytes);
+  state.counters["memory_bytes"] = static_cast<double>(Model::network_type::inference_bytes);
 }
-BENCHMARK(BM_NnMlpForward);
-
-void BM_NaiveMlpForward(benchmark::State& state) {
+template <class Naive>
+void naive_train_step(benchmark::State& state) {
   const auto& d = samples();
-  naive_mlp m;
+  auto m = std::make_unique<Naive>();
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(m.predict(d.x[i]));
+    m->train(d.x[i], d.y[i]);
+    benchmark::ClobberMemory();
     i = (i + 1) % count;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
+template <class Naive>
+void naive_forward(benchmark::State& state) {
+  const auto& d = samples();
+  auto m = std::make_unique<Naive>();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(m->predict(d.x[i]));
+    i = (i + 1) % count;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void BM_NnMlpTrainStep(benchmark::State& state) { nn_train_step<model>(state); }
+BENCHMARK(BM_NnMlpTrainStep);
+void BM_NaiveMlpTrainStep(benchmark::State& state) { naive_train_step<naive_mlp>(state); }
+BENCHMARK(BM_NaiveMlpTrainStep);
+void BM_NnMlpForward(benchmark::State& state) { nn_forward<model>(state); }
+BENCHMARK(BM_NnMlpForward);
+void BM_NaiveMlpForward(benchmark::State& state) { naive_forward<naive_mlp>(state); }
 BENCHMARK(BM_NaiveMlpForward);
 
 using cnn = nn::sequential<float, nn::shape<28, 28, 1>, nn::conv2d<8, 3, 1, nn::padding::valid>, nn::relu,
@@ -361,55 +370,13 @@ class naive_cnn {
   long t_ = 0;
 };
 
-void BM_NnCnnTrainStep(benchmark::State& state) {
-  const auto& d = samples();
-  auto m = std::make_unique<cnn_model>();
-  std::size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(m->partial_fit(d.x[i], d.y[i]));
-    i = (i + 1) % count;
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-  state.counters["memory_bytes"] = static_cast<double>(cnn_model::memory_bytes);
-}
+void BM_NnCnnTrainStep(benchmark::State& state) { nn_train_step<cnn_model>(state); }
 BENCHMARK(BM_NnCnnTrainStep);
-
-void BM_NaiveCnnTrainStep(benchmark::State& state) {
-  const auto& d = samples();
-  naive_cnn m;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    m.train(d.x[i], d.y[i]);
-    benchmark::ClobberMemory();
-    i = (i + 1) % count;
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-}
+void BM_NaiveCnnTrainStep(benchmark::State& state) { naive_train_step<naive_cnn>(state); }
 BENCHMARK(BM_NaiveCnnTrainStep);
-
-void BM_NnCnnForward(benchmark::State& state) {
-  const auto& d = samples();
-  auto m = std::make_unique<cnn_model>();
-  std::size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(m->predict(d.x[i]));
-    i = (i + 1) % count;
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-  state.counters["memory_bytes"] = static_cast<double>(cnn::inference_bytes);
-}
+void BM_NnCnnForward(benchmark::State& state) { nn_forward<cnn_model>(state); }
 BENCHMARK(BM_NnCnnForward);
-
-void BM_NaiveCnnForward(benchmark::State& state) {
-  const auto& d = samples();
-  naive_cnn m;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(m.predict(d.x[i]));
-    i = (i + 1) % count;
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-}
+void BM_NaiveCnnForward(benchmark::State& state) { naive_forward<naive_cnn>(state); }
 BENCHMARK(BM_NaiveCnnForward);
 
 }  // namespace
