@@ -33,19 +33,20 @@
 #include <vector>
 
 #include "edgeloop/host/epoch_printer.hpp"
-#include "edgeloop/host/idx_reader.hpp"
 #include "edgeloop/host/timer.hpp"
 #include "edgeloop/nn/distillation.hpp"
 #include "edgeloop/nn/fit.hpp"
-#include "models.hpp"
+#include "fashion_mnist_data.hpp"
 
 namespace nn = edgeloop::nn;
 
 namespace {
 
 using fashion_mnist::classes;
+using fashion_mnist::image;
+using fashion_mnist::image_set;
+using fashion_mnist::load;
 using fashion_mnist::pixels;
-using image = std::array<float, pixels>;
 
 struct options {
   std::string model = "mlp";
@@ -92,33 +93,6 @@ options parse(int argc, char** argv) {
   if (o.lr_decay_epochs < 0) o.lr_decay_epochs = o.model == "mlp" ? 0 : 5;
   if (!(o.lr_decay > 0.0f && o.lr_decay <= 1.0f)) usage_error("--lr-decay must be in (0, 1]");
   return o;
-}
-
-struct image_set {
-  std::vector<image> x;
-  std::vector<edgeloop::class_label> y;
-  std::size_t size() const noexcept { return x.size(); }
-  const image& input(std::size_t i) const noexcept { return x[i]; }
-  edgeloop::class_label target(std::size_t i) const noexcept { return y[i]; }
-};
-
-image_set load(const std::string& dir, const std::string& prefix) {
-  const edgeloop::host::idx_array images = edgeloop::host::read_idx(dir + "/" + prefix + "-images-idx3-ubyte.gz");
-  const edgeloop::host::idx_array labels = edgeloop::host::read_idx(dir + "/" + prefix + "-labels-idx1-ubyte.gz");
-  const std::size_t n = images.shape.empty() ? 0 : images.shape[0];
-  if (images.shape.size() != 3 || images.shape[1] * images.shape[2] != pixels || labels.shape.size() != 1 ||
-      labels.shape[0] != n)
-    throw std::runtime_error(dir + ": " + prefix + " files are not 28x28 images with one label each");
-  image_set s;
-  s.x.resize(n);
-  s.y.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < pixels; ++j) s.x[i][j] = images.data[i * pixels + j] / 255.0f;
-    const float label = labels.data[i];
-    if (!(label >= 0.0f && label < static_cast<float>(classes))) throw std::runtime_error(prefix + ": bad label");
-    s.y[i] = static_cast<edgeloop::class_label>(label);
-  }
-  return s;
 }
 
 template <class Model>

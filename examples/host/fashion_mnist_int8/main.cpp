@@ -31,7 +31,6 @@
 #include <string>
 #include <vector>
 
-#include "edgeloop/host/idx_reader.hpp"
 #include "edgeloop/host/timer.hpp"
 #include "edgeloop/nn/dense.hpp"
 #include "edgeloop/nn/fit.hpp"
@@ -41,15 +40,19 @@
 #include "edgeloop/quant/calibration.hpp"
 #include "edgeloop/quant/int8_head_learner.hpp"
 #include "edgeloop/quant/post_training.hpp"
-#include "../fashion_mnist/models.hpp"
+#include "../fashion_mnist/fashion_mnist_data.hpp"
 
 namespace nn = edgeloop::nn;
 namespace q = edgeloop::quant;
 
 namespace {
 
-constexpr std::size_t pixels = 784, classes = 10, old_classes = 8;
-using image = std::array<float, pixels>;
+using fashion_mnist::classes;
+using fashion_mnist::image;
+using fashion_mnist::image_set;
+using fashion_mnist::load;
+using fashion_mnist::pixels;
+constexpr std::size_t old_classes = 8;
 
 struct options {
   std::string model = "mlp";
@@ -91,33 +94,6 @@ options parse(int argc, char** argv) {
   if (!(o.lr > 0.0f)) usage_error("--lr must be > 0");
   if (o.calibration == 0) usage_error("--calibration must be at least 1");
   return o;
-}
-
-struct image_set {
-  std::vector<image> x;
-  std::vector<edgeloop::class_label> y;
-  std::size_t size() const noexcept { return x.size(); }
-  const image& input(std::size_t i) const noexcept { return x[i]; }
-  edgeloop::class_label target(std::size_t i) const noexcept { return y[i]; }
-};
-
-image_set load(const std::string& dir, const std::string& prefix) {
-  const edgeloop::host::idx_array images = edgeloop::host::read_idx(dir + "/" + prefix + "-images-idx3-ubyte.gz");
-  const edgeloop::host::idx_array labels = edgeloop::host::read_idx(dir + "/" + prefix + "-labels-idx1-ubyte.gz");
-  const std::size_t n = images.shape.empty() ? 0 : images.shape[0];
-  if (images.shape.size() != 3 || images.shape[1] * images.shape[2] != pixels || labels.shape.size() != 1 ||
-      labels.shape[0] != n)
-    throw std::runtime_error(dir + ": " + prefix + " files are not 28x28 images with one label each");
-  image_set s;
-  s.x.resize(n);
-  s.y.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < pixels; ++j) s.x[i][j] = images.data[i * pixels + j] / 255.0f;
-    const float label = labels.data[i];
-    if (!(label >= 0.0f && label < static_cast<float>(classes))) throw std::runtime_error(prefix + ": bad label");
-    s.y[i] = static_cast<edgeloop::class_label>(label);
-  }
-  return s;
 }
 
 image_set subset_below(const image_set& s, std::size_t limit) {
