@@ -63,7 +63,9 @@ std::int32_t bias[128];
 
 alignas(4) constexpr auto dense_weights = random_weights<128 * 784>(1);
 
-TARGET_BENCH("int8", "dense_784x128") {
+/// dense 784->128 on kernel path Path (default_path: what this core selects).
+template <q::kernel_path Path>
+void dense_784x128(const edgeloop::bench::bench_state& state) {
   edgeloop::rng r(2);
   std::int8_t* x = arena;
   std::int8_t* y = arena + 784;
@@ -73,10 +75,11 @@ TARGET_BENCH("int8", "dense_784x128") {
   q::fold_input_zero_point(dense_weights.data(), bias, 128, 784, zx, bias);
   const q::dense_layer layer{784, 128, dense_weights.data(), bias, q::quantize_multiplier(1.0 / 2048.0),
                              {random_zero_point(r), -128, 127}};
-  const std::uint64_t instructions = edgeloop::bench::measure([&] { q::dense(layer, x, y); });
+  const std::uint64_t instructions = edgeloop::bench::measure([&] { q::dense<Path>(layer, x, y); });
   edgeloop::bench::report(state, instructions, "mac", 784 * 128, 784 + 128 + sizeof(std::int32_t) * 128,
                           sizeof dense_weights);
 }
+TARGET_BENCH("int8", "dense_784x128") { dense_784x128<q::default_path>(state); }
 
 alignas(4) constexpr auto mlp_w1 = random_weights<32 * 64>(11);
 alignas(4) constexpr auto mlp_w2 = random_weights<16 * 32>(12);
@@ -122,7 +125,9 @@ alignas(4) constexpr auto conv3_weights = random_weights<32 * 3 * 3 * 16>(21);
 alignas(4) constexpr auto conv1_weights = random_weights<64 * 32>(22);
 alignas(4) constexpr auto dw_weights = random_weights<3 * 3 * 32>(23);
 
-TARGET_BENCH("int8", "conv3x3_16x16x16_32") {
+/// conv 3x3, 16x16x16 -> 32, pad same, on kernel path Path.
+template <q::kernel_path Path>
+void conv3x3_16x16x16_32(const edgeloop::bench::bench_state& state) {
   edgeloop::rng r(4);
   std::int8_t* x = arena;
   std::int8_t* y = arena + 16 * 16 * 16;
@@ -131,11 +136,12 @@ TARGET_BENCH("int8", "conv3x3_16x16x16_32") {
   fill_multipliers(r, multipliers, 32);
   const q::conv2d_layer layer{16, 16, 16, 32, 3, 3, 1, 1, q::padding::same, conv3_weights.data(), bias, multipliers,
                               random_zero_point(r), {random_zero_point(r), -128, 127}};
-  const std::uint64_t instructions = edgeloop::bench::measure([&] { q::conv2d(layer, x, y); });
+  const std::uint64_t instructions = edgeloop::bench::measure([&] { q::conv2d<Path>(layer, x, y); });
   edgeloop::bench::report(state, instructions, "mac", 16 * 16 * 32 * 9 * 16,
                           16 * 16 * 16 + 16 * 16 * 32 + sizeof(std::int32_t) * 32 + sizeof(q::quantized_multiplier) * 32,
                           sizeof conv3_weights);
 }
+TARGET_BENCH("int8", "conv3x3_16x16x16_32") { conv3x3_16x16x16_32<q::default_path>(state); }
 
 TARGET_BENCH("int8", "dwconv3x3_16x16x32") {
   edgeloop::rng r(5);
@@ -170,35 +176,8 @@ TARGET_BENCH("int8", "conv1x1_16x16x32_64") {
 #if EDGELOOP_QUANT_HAS_DSP
 // The same dense and conv 3x3 cases on the portable C++ path, to show what the DSP path
 // gains on this core (bench "int8_portable", same shapes).
-TARGET_BENCH("int8_portable", "dense_784x128") {
-  edgeloop::rng r(2);
-  std::int8_t* x = arena;
-  std::int8_t* y = arena + 784;
-  fill(r, x, 784);
-  fill_bias(r, bias, 128);
-  const std::int32_t zx = random_zero_point(r);
-  q::fold_input_zero_point(dense_weights.data(), bias, 128, 784, zx, bias);
-  const q::dense_layer layer{784, 128, dense_weights.data(), bias, q::quantize_multiplier(1.0 / 2048.0),
-                             {random_zero_point(r), -128, 127}};
-  const std::uint64_t instructions = edgeloop::bench::measure([&] { q::dense<q::portable_path>(layer, x, y); });
-  edgeloop::bench::report(state, instructions, "mac", 784 * 128, 784 + 128 + sizeof(std::int32_t) * 128,
-                          sizeof dense_weights);
-}
-
-TARGET_BENCH("int8_portable", "conv3x3_16x16x16_32") {
-  edgeloop::rng r(4);
-  std::int8_t* x = arena;
-  std::int8_t* y = arena + 16 * 16 * 16;
-  fill(r, x, 16 * 16 * 16);
-  fill_bias(r, bias, 32);
-  fill_multipliers(r, multipliers, 32);
-  const q::conv2d_layer layer{16, 16, 16, 32, 3, 3, 1, 1, q::padding::same, conv3_weights.data(), bias, multipliers,
-                              random_zero_point(r), {random_zero_point(r), -128, 127}};
-  const std::uint64_t instructions = edgeloop::bench::measure([&] { q::conv2d<q::portable_path>(layer, x, y); });
-  edgeloop::bench::report(state, instructions, "mac", 16 * 16 * 32 * 9 * 16,
-                          16 * 16 * 16 + 16 * 16 * 32 + sizeof(std::int32_t) * 32 + sizeof(q::quantized_multiplier) * 32,
-                          sizeof conv3_weights);
-}
+TARGET_BENCH("int8_portable", "dense_784x128") { dense_784x128<q::portable_path>(state); }
+TARGET_BENCH("int8_portable", "conv3x3_16x16x16_32") { conv3x3_16x16x16_32<q::portable_path>(state); }
 #endif
 #endif
 }  // namespace
