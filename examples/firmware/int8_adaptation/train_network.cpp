@@ -1,0 +1,149 @@
+// Host program that trains the int8_adaptation firmware's float network, calibrates it
+// for int8 (min/max over 256 windows, quant::calibrator) and writes both as a header
+// (network_parameters.hpp, exact hexadecimal float literals). The firmware quantizes the
+// network on the device with these ranges and adapts its int8 head there. (Calibration
+// runs the float network, which the firmware itself never does, as TFLite's converter.)
+//
+// Training data: windows of the four known machine states from vibration_stream.hpp
+// (seed 1, test seed 2; calibration seed 11; the firmware's test windows are seed 12).
+//
+// Usage: int8_adaptation_train [--out FILE] [--windows N] [--epochs N] [--json]
+// Without --out the header goes to standard output.
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "edgeloop/nn/adam.hpp"
+#include "edgeloop/nn/learner.hpp"
+#include "edgeloop/quant/calibration.hpp"
+#include "edgeloop/quant/post_training.hpp"
+#include "network.hpp"
+
+namespace {
+
+using classifier = edgeloop::nn::classifier<int8_adaptation::network, edgeloop::nn::adam>;
+
+struct options {
+  std::string out;
+  std::size_t windows = 4000;
+  std::uint32_t epochs = 20;
+  bool json = false;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::fprintf(stderr, "int8_adaptation_train: %s\nusage: int8_adaptation_train [--out FILE] [--windows N] [--epochs N] [--json]\n",
+               message.c_str());
+  std::exit(2);
+}
+
+options parse(int argc, char** argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage_error(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--out") o.out = value();
+    else if (a == "--windows") o.windows = std::strtoul(value().c_str(), nullptr, 10);
+    else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
+    else if (a == "--json") o.json = true;
+    else usage_error("unknown argument '" + a + "'");
+  }
+  if (o.windows == 0 || o.epochs == 0) usage_error("--windows and --epochs must be at least 1");
+  return o;
+}
+
+struct sample_set {
+  std::vector<int8_adaptation::feature_vector> x;
+  std::vector<edgeloop::class_label> y;
+};
+
+sample_set make_set(std::uint64_t seed, std::size_t n) {
+  static int8_adaptation::features f;
+  int8_adaptation::vibration_source source(seed);
+  sample_set s;
+  for (std::size_t i = 0; i < n; ++i) {
+    const edgeloop::class_label c = source.next_state(int8_adaptation::known_states);
+    source.window_of(c, f);
+    s.x.push_back(f.features());
+    s.y.push_back(c);
+  }
+  return s;
+}
+
+double accuracy(const classifier& model, const sample_set& s) {
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < s.x.size(); ++i) correct += model.predict(s.x[i]) == s.y[i] ? 1 : 0;
+  return 100.0 * static_cast<double>(correct) / static_cast<double>(s.x.size());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  const sample_set train = make_set(1, o.windows), test = make_set(2, 1000);
+  classifier::params p;
+  p.optimizer.learning_rate = 3e-3f;
+  p.batch_size = 16;
+  p.seed = 1;
+  static classifier model(p);
+  edgeloop::rng shuffle(3);
+  std::vector<std::uint32_t> order(train.x.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  for (std::uint32_t e = 0; e < o.epochs; ++e) {
+    shuffle.shuffle(order);
+    for (const std::uint32_t i : order)
+      if (model.partial_fit(train.x[i], train.y[i]) != edgeloop::status::ok) {
+        std::fprintf(stderr, "int8_adaptation_train: partial_fit failed\n");
+        return 1;
+      }
+  }
+  const double train_acc = accuracy(model, train), test_acc = accuracy(model, test);
+  std::fprintf(stderr, "float network: %.2f%% on the %zu training windows, %.2f%% on 1,000 test windows\n", train_acc,
+               train.x.size(), test_acc);
+
+  // Calibration, and the float accuracy on the firmware's own test windows (for comparison).
+  using twin = edgeloop::quant::quantized_sequential<int8_adaptation::network>;
+  static edgeloop::quant::calibrator<int8_adaptation::network> calibration;
+  const sample_set calibration_set = make_set(11, 256), firmware_test = make_set(12, 250);
+  for (const auto& x : calibration_set.x)
+    if (calibration.observe(model.network(), x) != edgeloop::status::ok) return 1;
+  std::array<edgeloop::quant::quant_params, twin::tensors> ranges{};
+  if (calibration.ranges(ranges) != edgeloop::status::ok) return 1;
+  const double firmware_test_acc = accuracy(model, firmware_test);
+
+  std::FILE* out = o.out.empty() ? stdout : std::fopen(o.out.c_str(), "w");
+  if (out == nullptr) {
+    std::fprintf(stderr, "int8_adaptation_train: cannot write '%s'\n", o.out.c_str());
+    return 1;
+  }
+  const auto& w = model.network().parameters();
+  std::fprintf(out,
+               "#pragma once\n"
+               "// Generated by int8_adaptation_train (train_network.cpp): --windows %zu --epochs %u.\n"
+               "// Float network trained on the four known states: %.2f%% on 1,000 test windows.\n"
+               "#include <array>\n\n#include \"edgeloop/quant/calibration.hpp\"\n#include \"network.hpp\"\n\nnamespace int8_adaptation {\n\n"
+               "inline constexpr std::array<float, network::param_count> network_parameters = {\n",
+               o.windows, o.epochs, test_acc);
+  for (std::size_t i = 0; i < w.size(); ++i)
+    std::fprintf(out, "%s%a,%s", i % 6 == 0 ? "    " : " ", static_cast<double>(w[i]),
+                 i % 6 == 5 || i + 1 == w.size() ? "\n" : "");
+  std::fprintf(out,
+               "};\n\n/// Min/max calibration over 256 windows (seed 11): the input, then each dense layer's output.\n"
+               "inline constexpr std::array<edgeloop::quant::quant_params, %zu> tensor_ranges = {{\n",
+               ranges.size());
+  for (const auto& r : ranges) std::fprintf(out, "    {%a, %d},\n", static_cast<double>(r.scale), static_cast<int>(r.zero_point));
+  std::fprintf(out,
+               "}};\n\n/// The float network's accuracy on the firmware's test windows of the known states (percent).\n"
+               "inline constexpr float float_accuracy_known = %.2ff;\n\n}  // namespace int8_adaptation\n",
+               firmware_test_acc);
+  if (out != stdout && std::fclose(out) != 0) return 1;
+  if (o.json)
+    std::printf("{\"program\":\"int8_adaptation_train\",\"windows\":%zu,\"epochs\":%u,\"train_accuracy\":%.2f,"
+                "\"test_accuracy\":%.2f}\n",
+                o.windows, o.epochs, train_acc, test_acc);
+  return 0;
+}
