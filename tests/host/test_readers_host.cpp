@@ -207,6 +207,29 @@ TEST_CASE("arff: numeric and nominal attributes, comments, quotes, missing value
             .class_names == std::vector<std::string>{"x", "y"});
 }
 
+TEST_CASE("csv and arff: double rows keep values that float rounds", "[host][csv][arff]") {
+  // 1e8 + 0.25 is exact in double; float has spacing 8 there and stores 1e8.
+  const auto csv = write_text("precise.csv", "x,y\n100000000.25,a\n0.1,b\n?,a\n");
+  const basic_dataset<double> d = read_csv<double>(csv);
+  const dataset f = read_csv(csv);
+  REQUIRE(d.size() == 3u);
+  CHECK(d.rows[0][0] == 100000000.25);
+  CHECK(d.rows[1][0] == 0.1);
+  CHECK(std::isnan(d.rows[2][0]));
+  CHECK(f.rows[0][0] == 1.0e8f);
+  CHECK(d.class_names == f.class_names);
+  CHECK(d.targets == f.targets);
+
+  const auto arff = write_text("precise.arff", "@relation r\n@attribute x numeric\n@attribute c {u,v}\n@data\n"
+                                               "100000000.25,v\n?,u\n");
+  const basic_dataset<double> a = read_arff<double>(arff);
+  REQUIRE(a.size() == 2u);
+  CHECK(a.rows[0][0] == 100000000.25);
+  CHECK(std::isnan(a.rows[1][0]));
+  CHECK(a.targets == std::vector<double>{1, 0});
+  CHECK(read_arff(arff).rows[0][0] == 1.0e8f);
+}
+
 #if defined(__cpp_exceptions)
 TEST_CASE("arff: malformed files name the file, line and column", "[host][arff]") {
   const std::string head = "@relation r\n@attribute a numeric\n@attribute c {x,y}\n@data\n";

@@ -3,8 +3,8 @@
 //
 //   edgeloop-eval prequential --data FILE [--labels FILE] [--target NAME|INDEX]
 //                 [--delimiter C] [--no-header] [--task classification|regression]
-//                 --model SPEC [--param k=v]... [--json]
-//   edgeloop-eval list-models
+//                 --model SPEC [--param k=v]... [--precision float|double] [--json]
+//   edgeloop-eval list-models [--precision double]
 //   edgeloop-eval nab --data DIR --detector NAME [--param k=v]... [--json]
 //   edgeloop-eval list-detectors
 //   edgeloop-eval generate --stream NAME [--drift abrupt|gradual --position N --width W]
@@ -13,6 +13,9 @@
 // SPEC is a learner name or a River-style pipeline "t1|t2|learner" of at most three
 // transformers (standard_scaler, min_max_scaler, imputer, clipper) and a learner.
 // --param key=value sets a learner parameter; --param stage.key=value a transformer's.
+// --precision: the scalar type of the data rows, the transformers and the model: float
+// (default, what a device runs) or double (a host run to compare with float64 references
+// such as scikit-learn; linear and SVM models, majority_class, no_change, gaussian_nb).
 // Files: *.arff (ARFF), IDX images with --labels (plain or .gz), anything else CSV.
 // Exit status: 0 ok, 1 unreadable or malformed data, 2 bad usage.
 
@@ -29,7 +32,6 @@
 #include "registry.hpp"
 
 namespace ev = edgeloop_eval;
-using edgeloop::host::dataset;
 using edgeloop::host::task_kind;
 
 namespace {
@@ -37,8 +39,12 @@ namespace {
 const char* usage_text =
     "usage:\n"
     "  edgeloop-eval prequential --data FILE [--labels FILE] [--target NAME|INDEX] [--delimiter C]\n"
-    "                [--no-header] [--task classification|regression] --model SPEC [--param k=v]... [--json]\n"
-    "  edgeloop-eval list-models\n"
+    "                [--no-header] [--task classification|regression] --model SPEC [--param k=v]...\n"
+    "                [--precision float|double] [--json]\n"
+    "      --precision: scalar type of data, transformers and model; float (default, as on a\n"
+    "      device) or double (to compare with float64 references; linear and SVM models,\n"
+    "      majority_class, no_change, gaussian_nb: see list-models --precision double)\n"
+    "  edgeloop-eval list-models [--precision double]\n"
     "  edgeloop-eval nab --data DIR --detector NAME [--param k=v]... [--json]   (NAB corpus scores)\n"
     "  edgeloop-eval list-detectors\n"
     "  edgeloop-eval generate --stream NAME [--drift abrupt|gradual --position N --width W]\n"
@@ -47,6 +53,7 @@ const char* usage_text =
 struct options {
   std::string command;
   std::string data, labels, target, model, task, stream, drift, detector;
+  bool double_precision = false;  ///< --precision double
   char delimiter = ',';
   bool header = true, json = false;
   std::vector<std::string> params;
@@ -84,6 +91,12 @@ options parse_args(int argc, char** argv) {
     else if (a == "--task") o.task = value();
     else if (a == "--param") o.params.push_back(value());
     else if (a == "--json") o.json = true;
+    else if (a == "--precision") {
+      const std::string p = value();
+      if (p == "float") o.double_precision = false;
+      else if (p == "double") o.double_precision = true;
+      else throw ev::usage_error("--precision must be float or double, got '" + p + "'");
+    }
     else if (a == "--no-header") o.header = false;
     else if (a == "--delimiter") {
       const std::string d = value();
@@ -102,8 +115,9 @@ options parse_args(int argc, char** argv) {
 }
 
 /// Splits "a|b|learner" into stages and distributes --param values to them.
-ev::run_request make_request(const options& o) {
-  ev::run_request req;
+template <class S>
+ev::run_request<S> make_request(const options& o) {
+  ev::run_request<S> req;
   std::vector<std::string> names;
   std::string cur;
   for (char ch : o.model + "|") {
@@ -137,13 +151,14 @@ ev::run_request make_request(const options& o) {
   return req;
 }
 
-dataset load(const options& o) {
+template <class S>
+edgeloop::host::basic_dataset<S> load(const options& o) {
   if (o.data.empty()) throw ev::usage_error("--data FILE is required");
-  if (!o.labels.empty()) return edgeloop::host::read_idx_dataset(o.data, o.labels);
+  if (!o.labels.empty()) return edgeloop::host::read_idx_dataset<S>(o.data, o.labels);
   if (ends_with(o.data, ".arff")) {
     edgeloop::host::arff_options a;
     a.target = o.target;
-    return edgeloop::host::read_arff(o.data, a);
+    return edgeloop::host::read_arff<S>(o.data, a);
   }
   if (ends_with(o.data, ".idx") || ends_with(o.data, "ubyte") || ends_with(o.data, ".idx.gz") ||
       ends_with(o.data, "ubyte.gz"))
@@ -155,7 +170,7 @@ dataset load(const options& o) {
   if (o.task == "classification") c.task = edgeloop::host::csv_task::classification;
   else if (o.task == "regression") c.task = edgeloop::host::csv_task::regression;
   else if (!o.task.empty()) throw ev::usage_error("--task must be classification or regression");
-  return edgeloop::host::read_csv(o.data, c);
+  return edgeloop::host::read_csv<S>(o.data, c);
 }
 
 std::string json_string(const std::string& s) {
@@ -171,11 +186,15 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
+/// The prequential run in scalar type S (float or double, see --precision).
+template <class S>
 int prequential(const options& o) {
   if (o.model.empty()) throw ev::usage_error("--model SPEC is required");
-  ev::run_request req = make_request(o);
+  ev::run_request<S> req = make_request<S>(o);
   const ev::learner_entry* entry = ev::registry().find(req.learner.name);
   if (!entry) throw ev::usage_error("unknown model '" + req.learner.name + "' (see edgeloop-eval list-models)");
+  if (!entry->has_precision(o.double_precision))
+    throw ev::usage_error("model '" + entry->name + "' has no double build (--precision double: see edgeloop-eval list-models --precision double)");
   for (const auto& t : req.transformers) {
     bool known = false;
     for (const auto& n : ev::transformer_names()) known = known || n == t.name;
@@ -183,7 +202,7 @@ int prequential(const options& o) {
       throw ev::usage_error("unknown transformer '" + t.name +
                             "' (transformers: standard_scaler, min_max_scaler, imputer, clipper)");
   }
-  const dataset d = load(o);
+  const edgeloop::host::basic_dataset<S> d = load<S>(o);
   if (d.size() == 0) throw ev::usage_error(o.data + ": no samples");
   if (entry->task != d.task)
     throw ev::usage_error("model '" + entry->name + "' is a " +
@@ -192,9 +211,11 @@ int prequential(const options& o) {
                           (d.task == task_kind::classification ? "categorical" : "numeric") + " (see --task)");
   req.data = &d;
   const ev::run_result r = entry->run(req);
+  const char* precision = o.double_precision ? "double" : "float";
   const bool classify = r.task == task_kind::classification;
 
   std::printf("model               %s\n", o.model.c_str());
+  std::printf("precision           %s\n", precision);
   std::printf("data                %s (%zu samples, %zu features, target '%s'", o.data.c_str(), d.size(),
               d.feature_count(), d.target_name.c_str());
   if (classify) std::printf(", %zu classes)\n", d.class_count());
@@ -227,9 +248,9 @@ int prequential(const options& o) {
     else
       std::printf("\"mae\":%.9g,\"rmse\":%.9g,\"r2\":%.6f,", r.mae, r.rmse, r.r2);
     std::printf("\"seconds\":%.6f,\"samples_per_second\":%.1f,\"memory_bytes\":%zu,\"features\":%zu,\"classes\":%zu,"
-                "\"feature_capacity\":%zu,\"class_capacity\":%zu}\n",
+                "\"feature_capacity\":%zu,\"class_capacity\":%zu,\"precision\":\"%s\"}\n",
                 r.seconds, r.samples_per_second, r.memory_bytes, d.feature_count(), classify ? d.class_count() : 0,
-                r.feature_capacity, classify ? r.class_capacity : 0);
+                r.feature_capacity, classify ? r.class_capacity : 0, precision);
   }
   return 0;
 }
@@ -264,7 +285,7 @@ int generate(const options& o) {
 int main(int argc, char** argv) {
   try {
     const options o = parse_args(argc, argv);
-    if (o.command == "prequential") return prequential(o);
+    if (o.command == "prequential") return o.double_precision ? prequential<double>(o) : prequential<float>(o);
     if (o.command == "generate") return generate(o);
     if (o.command == "nab") {
       ev::nab_request r{o.data, o.detector, {}, o.json};
@@ -280,7 +301,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (o.command == "list-models") {
-      for (const auto& e : ev::registry().entries()) std::printf("%s\n", e.name.c_str());
+      for (const auto& e : ev::registry().entries())
+        if (e.has_precision(o.double_precision)) std::printf("%s\n", e.name.c_str());
       return 0;
     }
     if (o.command == "--help" || o.command == "-h" || o.command == "help") {

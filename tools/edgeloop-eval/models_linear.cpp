@@ -68,22 +68,22 @@ void pa_params(auto& p, param_binder& b) {
 }  // namespace
 
 void add_linear_models(model_registry& r) {
-  r.add_classifier<logistic_regression>(
+  r.add_classifier<logistic_regression, precisions::float_and_double>(
       "logistic_regression", "SGD logistic regression (scikit-learn SGDClassifier(loss='log_loss') rules; softmax for >2 classes)",
       [](auto& p, auto& b) { sgd_params(p, b); });
-  r.add_classifier<edgeloop::sgd_classifier>("sgd_hinge", "SGD linear SVM (scikit-learn SGDClassifier() defaults: hinge, L2, alpha 1e-4, optimal rate)",
+  r.add_classifier<edgeloop::sgd_classifier, precisions::float_and_double>("sgd_hinge", "SGD linear SVM (scikit-learn SGDClassifier() defaults: hinge, L2, alpha 1e-4, optimal rate)",
                                              [](auto& p, auto& b) { sgd_params(p, b); });
-  r.add_classifier<sgd_modified_huber>(
+  r.add_classifier<sgd_modified_huber, precisions::float_and_double>(
       "sgd_modified_huber", "SGD with the modified Huber loss (scikit-learn rules)", [](auto& p, auto& b) { sgd_params(p, b); });
-  r.add_classifier<perceptron_ovr>("perceptron", "perceptron (scikit-learn Perceptron defaults), one-vs-rest for >2 classes",
+  r.add_classifier<perceptron_ovr, precisions::float_and_double>("perceptron", "perceptron (scikit-learn Perceptron defaults), one-vs-rest for >2 classes",
                                    [](auto& p, auto& b) { b("eta0", p.eta0); b("fit_intercept", p.fit_intercept); });
-  r.add_classifier<passive_aggressive_ovr>("passive_aggressive", "passive-aggressive PA-I/PA-II (scikit-learn defaults: C=1, PA-I), one-vs-rest for >2 classes",
+  r.add_classifier<passive_aggressive_ovr, precisions::float_and_double>("passive_aggressive", "passive-aggressive PA-I/PA-II (scikit-learn defaults: C=1, PA-I), one-vs-rest for >2 classes",
                                            [](auto& p, auto& b) { pa_params(p, b); });
-  r.add_classifier<alma_ovr>("alma", "ALMA (Gentile 2001; River's defaults), one-vs-rest for >2 classes",
+  r.add_classifier<alma_ovr, precisions::float_and_double>("alma", "ALMA (Gentile 2001; River's defaults), one-vs-rest for >2 classes",
                              [](auto& p, auto& b) { b("p", p.p); b("alpha", p.alpha); b("b", p.b); b("c", p.c); });
-  r.add_regressor<edgeloop::sgd_regressor>("linear_regression", "SGD linear regression (scikit-learn SGDRegressor defaults)",
+  r.add_regressor<edgeloop::sgd_regressor, precisions::float_and_double>("linear_regression", "SGD linear regression (scikit-learn SGDRegressor defaults)",
                                            [](auto& p, auto& b) { sgd_params(p, b); });
-  r.add_regressor<edgeloop::passive_aggressive_regressor>("pa_regressor", "passive-aggressive regressor (scikit-learn defaults: C=1, epsilon 0.1, PA-I)",
+  r.add_regressor<edgeloop::passive_aggressive_regressor, precisions::float_and_double>("pa_regressor", "passive-aggressive regressor (scikit-learn defaults: C=1, epsilon 0.1, PA-I)",
                                                           [](auto& p, auto& b) { pa_params(p, b); });
 }
 

@@ -13,9 +13,9 @@ using budget_rbf_svm_64 = edgeloop::budget_kernel_svm<S, F, 64, edgeloop::rbf_ke
 }  // namespace
 
 void add_svm_models(model_registry& r) {
-  r.add_classifier<edgeloop::pegasos>("pegasos", "Pegasos linear SVM (lambda 1e-4, regularised bias), one-vs-rest for >2 classes",
+  r.add_classifier<edgeloop::pegasos, precisions::float_and_double>("pegasos", "Pegasos linear SVM (lambda 1e-4, regularised bias), one-vs-rest for >2 classes",
                                       [](auto& p, auto& b) { b("lambda", p.lambda); b("fit_intercept", p.fit_intercept); b("projection", p.projection); });
-  r.add_classifier<budget_rbf_svm_64>(
+  r.add_classifier<budget_rbf_svm_64, precisions::float_and_double>(
       "budget_kernel_svm", "RBF kernel SVM by budgeted SGD (Wang et al. 2012), 64 support vectors, merging; multi-class hinge for >2 classes",
       [](auto& p, auto& b) {
         b("lambda", p.lambda);

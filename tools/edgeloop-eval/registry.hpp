@@ -16,6 +16,11 @@
 // declare_nominal; every other model sees the value indices as numbers.
 // A pipeline ("a|b|learner") becomes edgeloop::pipeline<any_transformer x3, learner>, where
 // any_transformer holds one of the preprocessing stages (or the identity) in a std::variant.
+//
+// Precision: everything below is a template on the scalar type S of the data rows, the
+// transformers and the model. float is what a device runs; double (--precision double) is
+// for comparing with float64 references such as scikit-learn. Each model is registered with
+// the precisions it is built in (the tree families are float only, to keep the build lean).
 
 #include <array>
 #include <cstddef>
@@ -46,6 +51,7 @@
 
 namespace edgeloop_eval {
 
+using edgeloop::host::basic_dataset;
 using edgeloop::host::dataset;
 using edgeloop::host::task_kind;
 
@@ -60,8 +66,9 @@ struct stage_spec {
   param_map params;
 };
 
+template <class S>
 struct run_request {
-  const dataset* data = nullptr;
+  const basic_dataset<S>* data = nullptr;
   stage_spec learner;
   std::vector<stage_spec> transformers;  ///< applied in order before the learner
 };
@@ -80,19 +87,19 @@ struct run_result {
 // ---------------------------------------------------------------------------------------
 // Transformer stages chosen at run time.
 
-template <std::size_t F>
+template <class S, std::size_t F>
 struct identity_stage {
-  using input_type = std::array<float, F>;
-  using output_type = std::array<float, F>;
+  using input_type = std::array<S, F>;
+  using output_type = std::array<S, F>;
   edgeloop::status partial_fit(const input_type&) noexcept { return edgeloop::status::ok; }
   output_type transform(const input_type& x) const noexcept { return x; }
   void reset() noexcept {}
 };
 
-template <std::size_t F>
+template <class S, std::size_t F>
 using transformer_variant =
-    std::variant<identity_stage<F>, edgeloop::standard_scaler<float, F>, edgeloop::min_max_scaler<float, F>,
-                 edgeloop::imputer<float, F>, edgeloop::clipper<float, F>>;
+    std::variant<identity_stage<S, F>, edgeloop::standard_scaler<S, F>, edgeloop::min_max_scaler<S, F>,
+                 edgeloop::imputer<S, F>, edgeloop::clipper<S, F>>;
 
 /// Names of the transformer stages, in the variant's order (after the identity).
 inline const std::vector<std::string>& transformer_names() {
@@ -107,7 +114,7 @@ constexpr std::size_t state_size() {
 }
 
 /// One pipeline stage that is any of the transformers (online_transformer + persistable).
-template <std::size_t F>
+template <class S, std::size_t F>
 class any_transformer {
   template <class V>
   struct max_state;
@@ -117,15 +124,15 @@ class any_transformer {
   };
 
  public:
-  using input_type = std::array<float, F>;
-  using output_type = std::array<float, F>;
+  using input_type = std::array<S, F>;
+  using output_type = std::array<S, F>;
   struct state_type {
     std::uint64_t index;
-    alignas(8) unsigned char bytes[max_state<transformer_variant<F>>::value];
+    alignas(8) unsigned char bytes[max_state<transformer_variant<S, F>>::value];
   };
 
   any_transformer() = default;
-  explicit any_transformer(transformer_variant<F> v) : v_(std::move(v)) {}
+  explicit any_transformer(transformer_variant<S, F> v) : v_(std::move(v)) {}
 
   edgeloop::status partial_fit(const input_type& x) noexcept {
     return std::visit([&](auto& t) { return t.partial_fit(x); }, v_);
@@ -169,21 +176,21 @@ class any_transformer {
   }
 
  private:
-  transformer_variant<F> v_;
+  transformer_variant<S, F> v_;
 };
 
 /// Builds transformer `spec` at capacity F, binding its parameters.
-template <std::size_t F>
-transformer_variant<F> make_transformer(const stage_spec& spec) {
+template <class S, std::size_t F>
+transformer_variant<S, F> make_transformer(const stage_spec& spec) {
   param_binder b(spec.params, spec.name);
-  auto validated = [&](auto p, auto tag) -> transformer_variant<F> {
+  auto validated = [&](auto p, auto tag) -> transformer_variant<S, F> {
     using T = typename decltype(tag)::type;
     b.finish();
     if (T::validate(p) != edgeloop::status::ok) throw usage_error("invalid parameters for " + spec.name);
-    return transformer_variant<F>(std::in_place_type<T>, p);
+    return transformer_variant<S, F>(std::in_place_type<T>, p);
   };
   if (spec.name == "standard_scaler") {
-    using T = edgeloop::standard_scaler<float, F>;
+    using T = edgeloop::standard_scaler<S, F>;
     typename T::params p{};
     b.choice("mode", p.mode, {{"cumulative", edgeloop::standard_scaler_mode::cumulative},
                               {"exponential", edgeloop::standard_scaler_mode::exponential}});
@@ -191,7 +198,7 @@ transformer_variant<F> make_transformer(const stage_spec& spec) {
     return validated(p, std::type_identity<T>{});
   }
   if (spec.name == "min_max_scaler") {
-    using T = edgeloop::min_max_scaler<float, F>;
+    using T = edgeloop::min_max_scaler<S, F>;
     typename T::params p{};
     b("lower", p.lower);
     b("upper", p.upper);
@@ -199,14 +206,14 @@ transformer_variant<F> make_transformer(const stage_spec& spec) {
     return validated(p, std::type_identity<T>{});
   }
   if (spec.name == "imputer") {
-    using T = edgeloop::imputer<float, F>;
+    using T = edgeloop::imputer<S, F>;
     typename T::params p{};
     b.choice("strategy", p.strategy, {{"mean", edgeloop::imputer_strategy::mean}, {"last", edgeloop::imputer_strategy::last}});
     b("fill_value", p.fill_value);
     return validated(p, std::type_identity<T>{});
   }
   if (spec.name == "clipper") {
-    using T = edgeloop::clipper<float, F>;
+    using T = edgeloop::clipper<S, F>;
     typename T::params p{};
     b.choice("mode", p.mode, {{"fixed", edgeloop::clipper_mode::fixed}, {"learned", edgeloop::clipper_mode::learned}});
     b("lower", p.lower);
@@ -221,17 +228,17 @@ transformer_variant<F> make_transformer(const stage_spec& spec) {
 // ---------------------------------------------------------------------------------------
 // The prequential loop.
 
-template <std::size_t F>
-void fill_row(const std::vector<float>& row, std::array<float, F>& x) {
+template <class S, std::size_t F>
+void fill_row(const std::vector<S>& row, std::array<S, F>& x) {
   std::size_t j = 0;
   for (; j < row.size(); ++j) x[j] = row[j];
-  for (; j < F; ++j) x[j] = 0.0f;  // padding up to the capacity
+  for (; j < F; ++j) x[j] = S(0);  // padding up to the capacity
 }
 
-template <class Model, class Metric, std::size_t F>
-auto prequential(Model& model, const dataset& d, auto target_of) {
+template <class Model, class Metric, std::size_t F, class S>
+auto prequential(Model& model, const basic_dataset<S>& d, auto target_of) {
   auto ev = std::make_unique<edgeloop::prequential_evaluator<Model, Metric>>(model);
-  std::array<float, F> x{};
+  std::array<S, F> x{};
   edgeloop::host::stopwatch clock;
   for (std::size_t i = 0; i < d.size(); ++i) {
     fill_row(d.rows[i], x);
@@ -254,8 +261,8 @@ std::size_t memory_of(const Model& m) {
   else return sizeof(m);
 }
 
-template <std::size_t F, std::size_t C, class Model>
-run_result evaluate_classifier(Model& model, const dataset& d, std::size_t memory) {
+template <std::size_t F, std::size_t C, class Model, class S>
+run_result evaluate_classifier(Model& model, const basic_dataset<S>& d, std::size_t memory) {
   using metric = edgeloop::confusion_matrix<C, double, std::uint64_t>;
   auto [ev, seconds] = prequential<Model, metric, F>(model, d, [&](std::size_t i) { return d.label(i); });
   run_result r;
@@ -274,8 +281,8 @@ run_result evaluate_classifier(Model& model, const dataset& d, std::size_t memor
   return r;
 }
 
-template <std::size_t F, class Model>
-run_result evaluate_regressor(Model& model, const dataset& d, std::size_t memory) {
+template <std::size_t F, class Model, class S>
+run_result evaluate_regressor(Model& model, const basic_dataset<S>& d, std::size_t memory) {
   using metric = edgeloop::regression_metrics<double, std::uint64_t>;
   auto [ev, seconds] = prequential<Model, metric, F>(model, d, [&](std::size_t i) {
     return static_cast<typename Model::target_type>(d.targets[i]);
@@ -295,21 +302,22 @@ run_result evaluate_regressor(Model& model, const dataset& d, std::size_t memory
 
 /// Runs `learner` alone or behind the requested transformers. The objects live on the
 /// heap (a large capacity makes them too big for the stack).
-template <std::size_t F, class Learner, class Evaluate>
-run_result run_with_stages(const run_request& req, const typename Learner::params& p, Evaluate evaluate) {
+template <class S, std::size_t F, class Learner, class Evaluate>
+run_result run_with_stages(const run_request<S>& req, const typename Learner::params& p, Evaluate evaluate) {
   if (req.transformers.empty()) {
     auto model = std::make_unique<Learner>(p);
     return evaluate(*model, memory_of(*model));
   }
   if (req.transformers.size() > max_transformers)
     throw usage_error("at most " + std::to_string(max_transformers) + " transformer stages");
-  using pipe = edgeloop::pipeline<any_transformer<F>, any_transformer<F>, any_transformer<F>, Learner>;
+  using slot_type = any_transformer<S, F>;
+  using pipe = edgeloop::pipeline<slot_type, slot_type, slot_type, Learner>;
   auto model = std::make_unique<pipe>();
   std::size_t memory = memory_of(model->template stage<3>());
-  std::array<any_transformer<F>*, max_transformers> slots = {&model->template stage<0>(), &model->template stage<1>(),
-                                                            &model->template stage<2>()};
+  std::array<slot_type*, max_transformers> slots = {&model->template stage<0>(), &model->template stage<1>(),
+                                                    &model->template stage<2>()};
   for (std::size_t i = 0; i < req.transformers.size(); ++i) {
-    *slots[i] = any_transformer<F>(make_transformer<F>(req.transformers[i]));
+    *slots[i] = slot_type(make_transformer<S, F>(req.transformers[i]));
     memory += slots[i]->memory_bytes();
   }
   Learner& learner = model->template stage<3>();
@@ -332,8 +340,8 @@ Params bind_params(const stage_spec& spec, Visit visit) {
 /// are the indices 0..k-1). An attribute the model's validate() refuses (k above its
 /// MaxNominalValues, or above 255) stays numeric. Not behind transformer stages: a scaler
 /// would turn the value indices into other numbers. Other models: nothing.
-template <class Model, class Params>
-void declare_nominal(Params& p, const dataset& d, const run_request& req) {
+template <class Model, class Params, class S>
+void declare_nominal(Params& p, const basic_dataset<S>& d, const run_request<S>& req) {
   if constexpr (requires { p.nominal_cardinality[0] = std::uint8_t{0}; Model::validate(p); }) {
     if (!req.transformers.empty()) return;
     for (std::size_t j = 0; j < d.feature_count() && j < p.nominal_cardinality.size(); ++j) {
@@ -379,55 +387,46 @@ run_result dispatch_classes(std::size_t n, Fn&& fn) {
 // ---------------------------------------------------------------------------------------
 // The registry.
 
+/// The scalar types a model is built in (each is one more instantiation of the model at
+/// every capacity).
+enum class precisions : std::uint8_t { float_only, float_and_double };
+
 struct learner_entry {
   std::string name;
   std::string description;
   task_kind task;
-  std::function<run_result(const run_request&)> run;
+  std::function<run_result(const run_request<float>&)> run_float;
+  std::function<run_result(const run_request<double>&)> run_double;  ///< empty: float only
+
+  bool has_precision(bool double_precision) const { return double_precision ? bool(run_double) : bool(run_float); }
+  template <class S>
+  run_result run(const run_request<S>& req) const {
+    if constexpr (std::is_same_v<S, double>) return run_double(req);
+    else return run_float(req);
+  }
 };
 
 class model_registry {
  public:
   /// A classifier template <scalar, Features, Classes> with input std::array<Scalar, Features>,
   /// target/output class_label; `visit(params&, binder&)` names its parameters.
-  template <template <edgeloop::scalar, std::size_t, std::size_t> class Model, class Visit>
+  template <template <edgeloop::scalar, std::size_t, std::size_t> class Model, precisions P = precisions::float_only,
+            class Visit>
   void add_classifier(std::string name, std::string description, Visit visit) {
-    auto run = [name, visit](const run_request& req) -> run_result {
-      const dataset& d = *req.data;
-      return dispatch_features(d.feature_count(), [&](auto f) {
-        return dispatch_classes(std::max<std::size_t>(d.class_count(), 2), [&](auto c) {
-          constexpr std::size_t F = decltype(f)::value;
-          constexpr std::size_t C = decltype(c)::value;
-          using learner = Model<float, F, C>;
-          auto p = bind_params<typename learner::params>(req.learner, visit);
-          declare_nominal<learner>(p, d, req);
-          check_valid<learner>(p, name);
-          return run_with_stages<F, learner>(req, p, [&](auto& model, std::size_t memory) {
-            return evaluate_classifier<F, C>(model, d, memory);
-          });
-        });
-      });
-    };
-    entries_.push_back({std::move(name), std::move(description), task_kind::classification, run});
+    learner_entry e{std::move(name), std::move(description), task_kind::classification, {}, {}};
+    e.run_float = classifier_runner<Model, float>(e.name, visit);
+    if constexpr (P == precisions::float_and_double) e.run_double = classifier_runner<Model, double>(e.name, visit);
+    entries_.push_back(std::move(e));
   }
 
   /// A regressor template <scalar, Features> with input std::array<Scalar, Features>,
   /// target/output Scalar.
-  template <template <edgeloop::scalar, std::size_t> class Model, class Visit>
+  template <template <edgeloop::scalar, std::size_t> class Model, precisions P = precisions::float_only, class Visit>
   void add_regressor(std::string name, std::string description, Visit visit) {
-    auto run = [name, visit](const run_request& req) -> run_result {
-      const dataset& d = *req.data;
-      return dispatch_features(d.feature_count(), [&](auto f) {
-        constexpr std::size_t F = decltype(f)::value;
-        using learner = Model<float, F>;
-        const auto p = bind_params<typename learner::params>(req.learner, visit);
-        check_valid<learner>(p, name);
-        return run_with_stages<F, learner>(req, p, [&](auto& model, std::size_t memory) {
-          return evaluate_regressor<F>(model, d, memory);
-        });
-      });
-    };
-    entries_.push_back({std::move(name), std::move(description), task_kind::regression, run});
+    learner_entry e{std::move(name), std::move(description), task_kind::regression, {}, {}};
+    e.run_float = regressor_runner<Model, float>(e.name, visit);
+    if constexpr (P == precisions::float_and_double) e.run_double = regressor_runner<Model, double>(e.name, visit);
+    entries_.push_back(std::move(e));
   }
 
   const learner_entry* find(const std::string& name) const {
@@ -438,6 +437,42 @@ class model_registry {
   const std::vector<learner_entry>& entries() const { return entries_; }
 
  private:
+  template <template <edgeloop::scalar, std::size_t, std::size_t> class Model, class S, class Visit>
+  static std::function<run_result(const run_request<S>&)> classifier_runner(std::string name, Visit visit) {
+    return [name, visit](const run_request<S>& req) -> run_result {
+      const basic_dataset<S>& d = *req.data;
+      return dispatch_features(d.feature_count(), [&](auto f) {
+        return dispatch_classes(std::max<std::size_t>(d.class_count(), 2), [&](auto c) {
+          constexpr std::size_t F = decltype(f)::value;
+          constexpr std::size_t C = decltype(c)::value;
+          using learner = Model<S, F, C>;
+          auto p = bind_params<typename learner::params>(req.learner, visit);
+          declare_nominal<learner>(p, d, req);
+          check_valid<learner>(p, name);
+          return run_with_stages<S, F, learner>(req, p, [&](auto& model, std::size_t memory) {
+            return evaluate_classifier<F, C>(model, d, memory);
+          });
+        });
+      });
+    };
+  }
+
+  template <template <edgeloop::scalar, std::size_t> class Model, class S, class Visit>
+  static std::function<run_result(const run_request<S>&)> regressor_runner(std::string name, Visit visit) {
+    return [name, visit](const run_request<S>& req) -> run_result {
+      const basic_dataset<S>& d = *req.data;
+      return dispatch_features(d.feature_count(), [&](auto f) {
+        constexpr std::size_t F = decltype(f)::value;
+        using learner = Model<S, F>;
+        const auto p = bind_params<typename learner::params>(req.learner, visit);
+        check_valid<learner>(p, name);
+        return run_with_stages<S, F, learner>(req, p, [&](auto& model, std::size_t memory) {
+          return evaluate_regressor<F>(model, d, memory);
+        });
+      });
+    };
+  }
+
   std::vector<learner_entry> entries_;
 };
 

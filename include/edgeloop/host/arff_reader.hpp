@@ -88,15 +88,16 @@ inline void arff_skip_space(const std::string& line, std::size_t& i) {
 
 }  // namespace detail
 
-/// Parses ARFF text from `in`; `name` is used in error messages.
-inline dataset parse_arff(std::istream& in, const std::string& name, const arff_options& options = {}) {
+/// Parses ARFF text from `in`; `name` is used in error messages. Scalar: the rows' type.
+template <class Scalar = float>
+basic_dataset<Scalar> parse_arff(std::istream& in, const std::string& name, const arff_options& options = {}) {
   std::vector<feature_info> attrs;
   std::string raw;
   std::size_t line_no = 0;
   bool in_data = false;
   bool have_target = false;
   std::size_t target = 0;
-  dataset out;
+  basic_dataset<Scalar> out;
 
   auto choose_target = [&](std::size_t at_line) {
     if (attrs.size() < 2) detail::fail(parse_error(name, at_line, 1, "need at least two attributes before @data"));
@@ -183,7 +184,7 @@ inline dataset parse_arff(std::istream& in, const std::string& name, const arff_
     }
     // A data row.
     if (line[i] == '{') detail::fail(parse_error(name, line_no, i + 1, "sparse ARFF rows are not supported"));
-    std::vector<float> row;
+    std::vector<Scalar> row;
     row.reserve(attrs.size() - 1);
     double y = 0;
     for (std::size_t a = 0; a < attrs.size(); ++a) {
@@ -203,7 +204,7 @@ inline dataset parse_arff(std::istream& in, const std::string& name, const arff_
         detail::fail(parse_error(name, line_no, tok.column, "attribute '" + f.name + "': '" + tok.text + "' is not a number"));
       }
       if (a == target) y = v;
-      else row.push_back(static_cast<float>(v));
+      else row.push_back(static_cast<Scalar>(v));
       detail::arff_skip_space(line, i);
       if (a + 1 < attrs.size()) {
         if (i >= line.size() || line[i] != ',')
@@ -224,10 +225,11 @@ inline dataset parse_arff(std::istream& in, const std::string& name, const arff_
 }
 
 /// Reads the ARFF file at `path` (see parse_arff).
-inline dataset read_arff(const std::string& path, const arff_options& options = {}) {
+template <class Scalar = float>
+basic_dataset<Scalar> read_arff(const std::string& path, const arff_options& options = {}) {
   std::ifstream in(path);
   if (!in) detail::fail(parse_error(path, "cannot open file"));
-  return parse_arff(in, path, options);
+  return parse_arff<Scalar>(in, path, options);
 }
 
 }  // namespace edgeloop::host

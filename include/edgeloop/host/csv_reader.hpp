@@ -95,9 +95,10 @@ inline bool is_integer_value(double v) {
 
 }  // namespace detail
 
-/// Parses CSV text from `in`; `name` is used in error messages.
-inline dataset parse_csv(std::istream& in, const std::string& name, const csv_options& options = {}) {
-  dataset out;
+/// Parses CSV text from `in`; `name` is used in error messages. Scalar: the rows' type.
+template <class Scalar = float>
+basic_dataset<Scalar> parse_csv(std::istream& in, const std::string& name, const csv_options& options = {}) {
+  basic_dataset<Scalar> out;
   std::string line;
   std::size_t line_no = 0;
   std::size_t columns = 0;
@@ -147,16 +148,16 @@ inline dataset parse_csv(std::istream& in, const std::string& name, const csv_op
     if (fields.size() != columns)
       detail::fail(parse_error(name, line_no, fields.size() > columns ? fields[columns].column : line.size() + 1,
                         "expected " + std::to_string(columns) + " fields, found " + std::to_string(fields.size())));
-    std::vector<float> row;
+    std::vector<Scalar> row;
     row.reserve(columns - 1);
     for (std::size_t c = 0; c < columns; ++c) {
       if (c == target) continue;
       const std::string& t = fields[c].text;
       double v = 0;
       if (std::find(options.missing.begin(), options.missing.end(), t) != options.missing.end()) {
-        row.push_back(std::numeric_limits<float>::quiet_NaN());
+        row.push_back(std::numeric_limits<Scalar>::quiet_NaN());
       } else if (detail::parse_number(t, v)) {
-        row.push_back(static_cast<float>(v));
+        row.push_back(static_cast<Scalar>(v));
       } else {
         detail::fail(parse_error(name, line_no, fields[c].column,
                           "column '" + header[c] + "': '" + t + "' is not a number"));
@@ -227,10 +228,11 @@ inline dataset parse_csv(std::istream& in, const std::string& name, const csv_op
 }
 
 /// Reads the CSV file at `path` (see parse_csv).
-inline dataset read_csv(const std::string& path, const csv_options& options = {}) {
+template <class Scalar = float>
+basic_dataset<Scalar> read_csv(const std::string& path, const csv_options& options = {}) {
   std::ifstream in(path);
   if (!in) detail::fail(parse_error(path, "cannot open file"));
-  return parse_csv(in, path, options);
+  return parse_csv<Scalar>(in, path, options);
 }
 
 }  // namespace edgeloop::host

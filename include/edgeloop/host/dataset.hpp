@@ -31,9 +31,13 @@ struct feature_info {
   std::vector<std::string> values;  ///< nominal values, in index order
 };
 
-/// Rows of float features (missing values are NaN) and one target per row.
-struct dataset {
-  std::vector<std::vector<float>> rows;
+/// Rows of features (missing values are NaN) and one target per row. The readers fill
+/// float rows by default (what a device model sees); basic_dataset<double> keeps the
+/// parsed values in double, for host runs compared with float64 references.
+template <class Scalar = float>
+struct basic_dataset {
+  using scalar_type = Scalar;
+  std::vector<std::vector<Scalar>> rows;
   std::vector<double> targets;  ///< class index (classification) or value (regression)
   std::vector<feature_info> features;
   std::string target_name;
@@ -52,6 +56,8 @@ struct dataset {
   /// Class index of row i (classification only).
   std::uint16_t label(std::size_t i) const { return static_cast<std::uint16_t>(targets.at(i)); }
 };
+
+using dataset = basic_dataset<float>;
 
 /// A malformed input file. what() reads "FILE:LINE:COLUMN: message" (text formats,
 /// 1-based) or "FILE: byte OFFSET: message" (binary formats, 0-based offset).

@@ -149,8 +149,10 @@ inline idx_array read_idx(const std::string& path) { return parse_idx(detail::re
 
 /// An image file (N x d1 x d2 ...) and a label file (N, integer labels) as a dataset:
 /// one row of d1*d2*... raw values per image (uint8 pixels stay 0..255), classes
-/// "0" .. "max label".
-inline dataset read_idx_dataset(const std::string& images_path, const std::string& labels_path) {
+/// "0" .. "max label". Scalar: the rows' type (the values pass through idx_array's float,
+/// exact for the integer element types and float32).
+template <class Scalar = float>
+basic_dataset<Scalar> read_idx_dataset(const std::string& images_path, const std::string& labels_path) {
   const idx_array images = read_idx(images_path);
   const idx_array labels = read_idx(labels_path);
   if (labels.shape.size() != 1) detail::fail(parse_error(labels_path, 3, "labels must be one-dimensional"));
@@ -159,7 +161,7 @@ inline dataset read_idx_dataset(const std::string& images_path, const std::strin
     detail::fail(parse_error(labels_path, 4, "label count " + std::to_string(labels.shape[0]) + " differs from image count " +
                                           std::to_string(n) + " in " + images_path));
   const std::size_t d = n == 0 ? 0 : images.size() / n;
-  dataset out;
+  basic_dataset<Scalar> out;
   for (std::size_t j = 0; j < d; ++j) out.features.push_back(feature_info{"px" + std::to_string(j), false, 0, {}});
   out.target_name = "label";
   out.task = task_kind::classification;
