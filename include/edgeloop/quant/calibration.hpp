@@ -17,6 +17,7 @@
 /// Memory: 12 bytes (minmax), 16 bytes (moving average), 2 P2 estimators (percentile);
 /// exact values in memory_bytes.
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -80,6 +81,15 @@ constexpr float dequantize_value(std::int8_t q, const quant_params& p) noexcept 
 }
 
 namespace detail {
+/// round(x / scale) + zero_point clamped to int8 (TFLite's QUANTIZE), in float: the
+/// per-sample path stays on the FPU of a Cortex-M4F (a double division is a library call
+/// of hundreds of instructions there). NaN gives -128. Used by the int8 twin for its input
+/// and by fake quantization (fake_quant.hpp), so both round alike.
+inline std::int8_t quantize_to_int8(float x, float scale, std::int32_t zero_point) noexcept {
+  const float r = std::round(x / scale) + static_cast<float>(zero_point);
+  return static_cast<std::int8_t>(r >= 127.0f ? 127 : (r >= -128.0f ? static_cast<int>(r) : -128));
+}
+
 /// Smallest and largest of n values; false if one is not finite.
 constexpr bool batch_range(const float* x, std::size_t n, float& lo, float& hi) noexcept {
   for (std::size_t i = 0; i < n; ++i) {

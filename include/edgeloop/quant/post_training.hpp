@@ -213,14 +213,6 @@ constexpr block_plan<sizeof...(I)> make_plan(std::index_sequence<I...>) noexcept
   return p;
 }
 
-/// round(x / scale) + zero_point clamped to int8 (TFLite's QUANTIZE), in float: the
-/// per-sample path stays on the FPU of a Cortex-M4F (a double division is a library call
-/// of hundreds of instructions there). NaN gives -128.
-inline std::int8_t quantize_to_int8(float x, float scale, std::int32_t zero_point) noexcept {
-  const float r = std::round(x / scale) + static_cast<float>(zero_point);
-  return static_cast<std::int8_t>(r >= 127.0f ? 127 : (r >= -128.0f ? static_cast<int>(r) : -128));
-}
-
 }  // namespace detail
 
 /// The quantization plan of the first Layers layers of a float sequential Net.
