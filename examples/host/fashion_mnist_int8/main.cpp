@@ -16,19 +16,41 @@
 //     part 1 adapts its head on 1,000 shifted training images streamed once; test
 //     accuracy on shifted and unshifted images before and after.
 //
-// Usage: fashion_mnist_int8 [--data DIR] [--epochs N] [--seed N] [--lr X]
-//                           [--calibration N] [--json]
+//  4. --qat: quantization-aware training instead of parts 2 and 3: the trained float
+//     network is fine-tuned with fake-quant nodes (quant::qat_learner: per-channel int8
+//     weights, per-tensor int8 activations with EMA ranges, clipped straight-through
+//     estimator) for --qat-epochs epochs (2) at Adam lr --qat-lr (1e-4), the ranges frozen
+//     in the last epoch, then quantized with the learned ranges; float, PTQ and QAT int8
+//     test accuracies.
+//  --layer-report: where PTQ loses accuracy: for each observer, per block, the
+//     signal-to-quantization-noise ratio of the int8 twin's (dequantized) activations
+//     against the float network's on the first 500 test images, and the block's range.
+//
+// Usage: fashion_mnist_int8 [--model mlp|cnn|cnn-plain] [--data DIR] [--epochs N] [--seed N]
+//                           [--lr X] [--lr-decay-epochs K] [--calibration N]
+//                           [--qat] [--qat-epochs N] [--qat-lr X] [--layer-report]
+//                           [--float-cache FILE] [--json]
+// --float-cache FILE keeps the trained float weights of part 1 (raw floats of this host):
+// read when the file exists and has the network's size, else trained and written, so
+// calibrations and QAT can be compared on one float network without training it again.
+// --model cnn is the 27,562-parameter CNN of examples/host/fashion_mnist (cnn-small there:
+// conv3x3(8)-pool-conv3x3(16)-pool-dropout-dense64-dense10), cnn-plain the same without
+// dropout. The float network trains with Adam lr 1e-3, halved every --lr-decay-epochs
+// epochs (cnn: 5, as the fashion_mnist example; mlp: 0 = constant).
 // DIR holds the four Fashion-MNIST IDX gzip files (Debian dataset-fashion-mnist:
 // /usr/share/datasets/fashion-mnist, the default). The last line with --json is one
 // JSON object with every figure.
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "edgeloop/host/timer.hpp"
@@ -40,6 +62,8 @@
 #include "edgeloop/quant/calibration.hpp"
 #include "edgeloop/quant/int8_head_learner.hpp"
 #include "edgeloop/quant/post_training.hpp"
+#include "edgeloop/quant/quantization_aware_training.hpp"
+#include "../fashion_mnist/models.hpp"
 #include "../fashion_mnist/fashion_mnist_data.hpp"
 
 namespace nn = edgeloop::nn;
@@ -61,13 +85,20 @@ struct options {
   std::uint64_t seed = 1;
   float lr = 0.003f;
   std::size_t calibration = 2000;
+  long lr_decay_epochs = -1;  // -1: the model's default (mlp 0, cnn 5)
+  bool qat = false;
+  std::uint32_t qat_epochs = 2;
+  float qat_lr = 1e-4f;
+  bool layer_report = false;
+  std::string float_cache;  // --float-cache FILE: the trained float weights (read if present, else written)
   bool json = false;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::fprintf(stderr,
-               "fashion_mnist_int8: %s\nusage: fashion_mnist_int8 [--model mlp|cnn] [--data DIR] [--epochs N] [--seed N] [--lr X] "
-               "[--calibration N] [--json]\n",
+               "fashion_mnist_int8: %s\nusage: fashion_mnist_int8 [--model mlp|cnn|cnn-plain] [--data DIR] [--epochs N] [--seed N] "
+               "[--lr X] [--lr-decay-epochs K] [--calibration N] [--qat] [--qat-epochs N] [--qat-lr X] [--layer-report] "
+               "[--float-cache FILE] [--json]\n",
                message.c_str());
   std::exit(2);
 }
@@ -86,10 +117,20 @@ options parse(int argc, char** argv) {
     else if (a == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
     else if (a == "--lr") o.lr = std::strtof(value().c_str(), nullptr);
     else if (a == "--calibration") o.calibration = std::strtoul(value().c_str(), nullptr, 10);
+    else if (a == "--lr-decay-epochs") o.lr_decay_epochs = std::strtol(value().c_str(), nullptr, 10);
+    else if (a == "--qat") o.qat = true;
+    else if (a == "--qat-epochs") o.qat_epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
+    else if (a == "--qat-lr") o.qat_lr = std::strtof(value().c_str(), nullptr);
+    else if (a == "--layer-report") o.layer_report = true;
+    else if (a == "--float-cache") o.float_cache = value();
     else if (a == "--json") o.json = true;
     else usage_error("unknown argument '" + a + "'");
   }
-  if (o.model != "mlp" && o.model != "cnn") usage_error("unknown model '" + o.model + "' (available: mlp, cnn)");
+  if (o.model != "mlp" && o.model != "cnn" && o.model != "cnn-plain")
+    usage_error("unknown model '" + o.model + "' (available: mlp, cnn, cnn-plain)");
+  if (o.lr_decay_epochs < 0) o.lr_decay_epochs = o.model == "mlp" ? 0 : 5;
+  if (o.qat_epochs == 0) usage_error("--qat-epochs must be at least 1");
+  if (!(o.qat_lr > 0.0f)) usage_error("--qat-lr must be > 0");
   if (o.epochs == 0) usage_error("--epochs must be at least 1");
   if (!(o.lr > 0.0f)) usage_error("--lr must be > 0");
   if (o.calibration == 0) usage_error("--calibration must be at least 1");
@@ -122,6 +163,11 @@ std::unique_ptr<classifier> train(const options& o, const image_set& data, const
   typename classifier::params mp;
   mp.optimizer.learning_rate = 1e-3f;
   mp.seed = o.seed;
+  if (o.lr_decay_epochs > 0) {  // halved every K epochs (counted in updates of 32 samples)
+    mp.schedule.kind = nn::schedule_kind::step;
+    mp.schedule.gamma = 0.5f;
+    mp.schedule.period = static_cast<std::uint32_t>(o.lr_decay_epochs) * static_cast<std::uint32_t>((data.size() + 31) / 32);
+  }
   auto model = std::make_unique<classifier>(mp);  // MBs of training buffers: the host's heap
   nn::fit_params<float> fp;
   fp.epochs = o.epochs;
@@ -171,6 +217,125 @@ std::array<q::quant_params, q::quantized_sequential<Net>::tensors> calibrate(con
   return r;
 }
 
+struct ptq_result {
+  const char* observer;
+  double accuracy;
+};
+
+/// Every layer's float output for one image (outs: Net::output_offsets[layer_count] floats).
+template <class Net, std::size_t... I>
+void float_layers(const Net& net, const float* x, float* outs, std::index_sequence<I...>) {
+  const float* in = x;
+  ((Net::template layer<I>::forward(net.parameters().data() + Net::param_offsets[I], in, outs + Net::output_offsets[I], 1),
+    in = outs + Net::output_offsets[I]),
+   ...);
+}
+
+/// Block J of the int8 twin (the twin of the layers up to its activation) against the float
+/// network on the first n test images: SQNR = 10 log10(sum f^2 / sum (f - int8)^2) and
+/// the share of float values outside the block's int8 range.
+template <class Net, std::size_t J>
+void report_block(const Net& net, const image_set& test, std::size_t n, const char* observer,
+                  std::span<const q::quant_params> r) {
+  constexpr auto& plan = q::quantization_plan<Net>::plan;
+  constexpr std::size_t layers = plan.block[J].observed_layer + 1;
+  using prefix = q::quantized_sequential<Net, layers>;
+  auto twin = std::make_unique<prefix>();
+  if (twin->build(net, r.first(prefix::tensors)) != edgeloop::status::ok) std::exit(1);
+  std::vector<float> outs(Net::output_offsets[Net::layer_count]);
+  const q::quant_params& p = r[J + 1];
+  const double lo = p.scale * (-128.0 - p.zero_point), hi = p.scale * (127.0 - p.zero_point);
+  double signal = 0, noise = 0;
+  std::size_t outside = 0, values = 0;
+  for (std::size_t i = 0; i < std::min(n, test.size()); ++i) {
+    float_layers(net, test.x[i].data(), outs.data(), std::make_index_sequence<Net::layer_count>{});
+    const float* f = outs.data() + Net::output_offsets[layers - 1];
+    const auto y = twin->predict_dequantized(test.x[i]);
+    for (std::size_t k = 0; k < prefix::output_size; ++k) {
+      signal += static_cast<double>(f[k]) * f[k];
+      noise += (static_cast<double>(f[k]) - y[k]) * (static_cast<double>(f[k]) - y[k]);
+      outside += f[k] < lo || f[k] > hi ? 1 : 0;
+      ++values;
+    }
+  }
+  std::printf("  %-15s block %zu (%s, %zu values): range [%.3f, %.3f], step %.4f, SQNR %.1f dB, outside range %.3f%%\n",
+              observer, J, plan.block[J].conv ? "conv" : "dense", prefix::output_size, lo, hi, static_cast<double>(p.scale),
+              10.0 * std::log10(signal / (noise > 0 ? noise : 1e-30)), 100.0 * static_cast<double>(outside) / static_cast<double>(values));
+}
+
+template <class Net, std::size_t... J>
+void report_blocks(const Net& net, const image_set& test, std::size_t n, const char* observer,
+                   std::span<const q::quant_params> r, std::index_sequence<J...>) {
+  (report_block<Net, J>(net, test, n, observer, r), ...);
+}
+
+/// 4. Quantization-aware fine-tuning of the trained float network, then its int8 twin.
+template <class Net>
+int run_qat(const options& o, const Net& net, const image_set& train_set, const image_set& test_set, double float_acc,
+            const std::vector<ptq_result>& ptq) {
+  using qat = q::qat_learner<Net, nn::softmax_cross_entropy, nn::adam, 32>;
+  using twin = typename qat::twin_type;
+  typename qat::params qp;
+  qp.optimizer.learning_rate = o.qat_lr;
+  qp.seed = o.seed;
+  auto learner = std::make_unique<qat>(net, qp);  // MBs of training buffers: the host's heap
+  std::vector<std::uint32_t> order(train_set.size());
+  edgeloop::host::stopwatch clock;
+  for (std::uint32_t e = 1; e <= o.qat_epochs; ++e) {
+    if (e == o.qat_epochs && o.qat_epochs >= 2) learner->freeze_ranges();  // the last epoch sees the final ranges
+    nn::fit_params<float> fp;
+    fp.epochs = 1;
+    fp.batch_size = 32;
+    fp.validation_fraction = 0.0f;
+    fp.seed = o.seed + 1000u * e;  // a new shuffle every epoch
+    const edgeloop::status st = nn::fit(*learner, train_set, std::span<std::uint32_t>(order), fp, [](const auto&) {});
+    if (st != edgeloop::status::ok) {
+      std::fprintf(stderr, "fashion_mnist_int8: QAT failed: %s\n", edgeloop::to_string(st));
+      return 1;
+    }
+  }
+  const double seconds = clock.elapsed_seconds();
+  // Control: the same fine-tuning without fake quantization (is QAT's gain just more training?).
+  using classifier = nn::classifier<Net, nn::adam, 32>;
+  typename classifier::params cp;
+  cp.optimizer.learning_rate = o.qat_lr;
+  cp.seed = o.seed;
+  auto control = std::make_unique<classifier>(cp);
+  control->network() = net;
+  for (std::uint32_t e = 1; e <= o.qat_epochs; ++e) {
+    nn::fit_params<float> fp;
+    fp.epochs = 1;
+    fp.batch_size = 32;
+    fp.validation_fraction = 0.0f;
+    fp.seed = o.seed + 1000u * e;
+    if (nn::fit(*control, train_set, std::span<std::uint32_t>(order), fp, [](const auto&) {}) != edgeloop::status::ok)
+      return 1;
+  }
+  const double control_float = accuracy(test_set, [&](const image& x) { return float_predict(control->network(), x); });
+  auto int8_net = std::make_unique<twin>();
+  if (learner->quantize(*int8_net) != edgeloop::status::ok) return 1;
+  const double qat_int8 = accuracy(test_set, [&](const image& x) { return int8_net->predict(x); });
+  const double qat_fake = accuracy(test_set, [&](const image& x) { return learner->predict(x); });
+  const double qat_float = accuracy(test_set, [&](const image& x) { return float_predict(learner->network(), x); });
+  std::printf("QAT: %u epochs at Adam lr %.2g (ranges frozen in the last) in %.1f s: int8 test accuracy %.2f%% "
+              "(fake-quant forward %.2f%%, its float weights without quantization %.2f%%); float %.2f%% (%.2f%% after "
+              "the same fine-tuning without fake quantization), PTQ %.2f%% (min/max) %.2f%% (moving average) %.2f%% "
+              "(percentile); fake-quant state %zu bytes\n",
+              o.qat_epochs, static_cast<double>(o.qat_lr), seconds, qat_int8, qat_fake, qat_float, float_acc, control_float,
+              ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, qat::fake_quant_bytes);
+  if (o.json)
+    std::printf("{\"model\":\"%s\",\"epochs\":%u,\"seed\":%llu,\"lr_decay_epochs\":%ld,\"calibration_images\":%zu,"
+                "\"float_accuracy\":%.2f,\"int8_accuracy_minmax\":%.2f,\"int8_accuracy_moving_average\":%.2f,"
+                "\"int8_accuracy_percentile\":%.2f,\"qat_epochs\":%u,\"qat_lr\":%.3g,\"qat_int8_accuracy\":%.2f,"
+                "\"qat_fake_quant_accuracy\":%.2f,\"qat_float_weights_accuracy\":%.2f,\"float_finetuned_accuracy\":%.2f,"
+                "\"qat_seconds\":%.1f,"
+                "\"fake_quant_bytes\":%zu,\"int8_model_bytes\":%zu}\n",
+                o.model.c_str(), o.epochs, static_cast<unsigned long long>(o.seed), o.lr_decay_epochs, o.calibration,
+                float_acc, ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, o.qat_epochs, static_cast<double>(o.qat_lr),
+                qat_int8, qat_fake, qat_float, control_float, seconds, qat::fake_quant_bytes, twin::memory_bytes);
+  return 0;
+}
+
 template <class Net>
 int run(const options& o, const image_set& train_set, const image_set& test_set) {
   using mlp = Net;  // the float network (MLP or CNN)
@@ -180,13 +345,33 @@ int run(const options& o, const image_set& train_set, const image_set& test_set)
   constexpr std::size_t logits = twin::tensors - 1;
 
   // 1. Post-training quantization.
-  const auto full = train<classifier>(o, train_set, "float network on 10 classes");
+  std::unique_ptr<classifier> full;
+  if (!o.float_cache.empty()) {
+    typename classifier::params mp;
+    mp.seed = o.seed;
+    full = std::make_unique<classifier>(mp);
+    std::FILE* f = std::fopen(o.float_cache.c_str(), "rb");
+    auto& w = full->network().parameters();
+    const bool loaded = f != nullptr && std::fread(w.data(), sizeof(float), w.size(), f) == w.size() &&
+                        std::fgetc(f) == EOF && edgeloop::all_finite(w);
+    if (f != nullptr) std::fclose(f);
+    if (loaded) std::fprintf(stderr, "float network read from %s\n", o.float_cache.c_str());
+    else full.reset();
+  }
+  if (!full) {
+    full = train<classifier>(o, train_set, "float network on 10 classes");
+    if (!o.float_cache.empty()) {
+      std::FILE* f = std::fopen(o.float_cache.c_str(), "wb");
+      const auto& w = full->network().parameters();
+      if (f == nullptr || std::fwrite(w.data(), sizeof(float), w.size(), f) != w.size()) {
+        std::fprintf(stderr, "fashion_mnist_int8: cannot write %s\n", o.float_cache.c_str());
+        return 1;
+      }
+      std::fclose(f);
+    }
+  }
   const mlp& net = full->network();
   const double float_acc = accuracy(test_set, [&](const image& x) { return float_predict(net, x); });
-  struct ptq_result {
-    const char* observer;
-    double accuracy;
-  };
   std::vector<ptq_result> ptq;
   auto twin_storage = std::make_unique<twin>();  // 100 KB: heap on the host, flash/static on a device
   twin& int8_net = *twin_storage;
@@ -194,14 +379,24 @@ int run(const options& o, const image_set& train_set, const image_set& test_set)
     if (int8_net.build(net, r) != edgeloop::status::ok) std::exit(1);
     ptq.push_back({name, accuracy(test_set, [&](const image& x) { return int8_net.predict(x); })});
   };
-  evaluate_twin("percentile", calibrate<mlp, q::percentile_observer>(net, train_set, o.calibration,
-                                                                q::percentile_observer(q::percentile_observer::params_type{0.9999f})));
-  evaluate_twin("moving_average", calibrate<mlp, q::moving_average_observer>(net, train_set, o.calibration));
+  const auto percentile_ranges = calibrate<mlp, q::percentile_observer>(
+      net, train_set, o.calibration, q::percentile_observer(q::percentile_observer::params_type{0.9999f}));
+  evaluate_twin("percentile", percentile_ranges);
+  const auto average_ranges = calibrate<mlp, q::moving_average_observer>(net, train_set, o.calibration);
+  evaluate_twin("moving_average", average_ranges);
   const auto ranges = calibrate<mlp, q::minmax_observer>(net, train_set, o.calibration);
   evaluate_twin("minmax", ranges);  // last: int8_net stays the min/max twin
   std::printf("PTQ: float test accuracy %.2f%%, int8 %.2f%% (min/max), %.2f%% (moving average), %.2f%% (percentile "
               "99.99), calibration on %zu training images; int8 model %zu bytes\n",
               float_acc, ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, o.calibration, twin::memory_bytes);
+  if (o.layer_report) {
+    std::printf("Per block, int8 twin vs float on 500 test images (errors accumulate from the input on):\n");
+    const auto blocks = std::make_index_sequence<twin::blocks>{};
+    report_blocks(net, test_set, 500, "min/max", std::span<const q::quant_params>(ranges), blocks);
+    report_blocks(net, test_set, 500, "moving average", std::span<const q::quant_params>(average_ranges), blocks);
+    report_blocks(net, test_set, 500, "percentile", std::span<const q::quant_params>(percentile_ranges), blocks);
+  }
+  if (o.qat) return run_qat<Net>(o, net, train_set, test_set, float_acc, ptq);
 
   // The backbone (hidden layer) shared by the two learning experiments' full network.
   using backbone = typename head_learner::backbone_type;
@@ -304,6 +499,7 @@ int main(int argc, char** argv) {
                  o.data.c_str(), e.what());
     return 1;
   }
-  if (o.model == "cnn") return run<fashion_mnist::cnn>(o, train_set, test_set);
+  if (o.model == "cnn") return run<fashion_mnist::cnn_small>(o, train_set, test_set);
+  if (o.model == "cnn-plain") return run<fashion_mnist::cnn_plain>(o, train_set, test_set);
   return run<fashion_mnist::mlp>(o, train_set, test_set);
 }
