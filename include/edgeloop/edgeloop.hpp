@@ -148,6 +148,7 @@
 #include "quant/dense.hpp"
 #include "quant/depthwise_conv2d.hpp"
 #include "quant/fake_quant.hpp"
+#include "quant/histogram_observer.hpp"
 #include "quant/int8_head_learner.hpp"
 #include "quant/kernel_path.hpp"
 #include "quant/pooling.hpp"

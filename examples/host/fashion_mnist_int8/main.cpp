@@ -3,8 +3,9 @@
 //
 //  1. PTQ: trains the float MLP 784-128(relu)-10 as examples/host/fashion_mnist does
 //     (pixels in [0, 1], Adam lr 1e-3, mini-batches of 32, 60,000 training images),
-//     calibrates on the first --calibration training images (min/max, moving-average and
-//     99.99th-percentile observers) and compares float and int8 test accuracy.
+//     calibrates on the first --calibration training images (min/max, moving-average,
+//     99.99th-percentile and histogram (least squared error) observers) and compares float
+//     and int8 test accuracy.
 //  2. Class-incremental: the same MLP trained only on the images of classes 0-7 (its
 //     rows 8 and 9 never see a label); the int8 twin of its hidden layer is the frozen
 //     backbone, its first 8 head rows start an int8_head_learner<net, 10>, which then
@@ -60,6 +61,7 @@
 #include "edgeloop/nn/relu.hpp"
 #include "edgeloop/nn/sequential.hpp"
 #include "edgeloop/quant/calibration.hpp"
+#include "edgeloop/quant/histogram_observer.hpp"
 #include "edgeloop/quant/int8_head_learner.hpp"
 #include "edgeloop/quant/post_training.hpp"
 #include "edgeloop/quant/quantization_aware_training.hpp"
@@ -218,9 +220,14 @@ std::array<q::quant_params, q::quantized_sequential<Net>::tensors> calibrate(con
 }
 
 struct ptq_result {
-  const char* observer;
+  std::string observer;
   double accuracy;
 };
+double ptq_accuracy(const std::vector<ptq_result>& ptq, const char* observer) {
+  for (const ptq_result& r : ptq)
+    if (r.observer == observer) return r.accuracy;
+  return 0.0;
+}
 
 /// Every layer's float output for one image (outs: Net::output_offsets[layer_count] floats).
 template <class Net, std::size_t... I>
@@ -320,18 +327,20 @@ int run_qat(const options& o, const Net& net, const image_set& train_set, const 
   std::printf("QAT: %u epochs at Adam lr %.2g (ranges frozen in the last) in %.1f s: int8 test accuracy %.2f%% "
               "(fake-quant forward %.2f%%, its float weights without quantization %.2f%%); float %.2f%% (%.2f%% after "
               "the same fine-tuning without fake quantization), PTQ %.2f%% (min/max) %.2f%% (moving average) %.2f%% "
-              "(percentile); fake-quant state %zu bytes\n",
+              "(percentile) %.2f%% (histogram); fake-quant state %zu bytes\n",
               o.qat_epochs, static_cast<double>(o.qat_lr), seconds, qat_int8, qat_fake, qat_float, float_acc, control_float,
-              ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, qat::fake_quant_bytes);
+              ptq_accuracy(ptq, "minmax"), ptq_accuracy(ptq, "moving_average"), ptq_accuracy(ptq, "percentile"),
+              ptq_accuracy(ptq, "histogram"), qat::fake_quant_bytes);
   if (o.json)
     std::printf("{\"model\":\"%s\",\"epochs\":%u,\"seed\":%llu,\"lr_decay_epochs\":%ld,\"calibration_images\":%zu,"
                 "\"float_accuracy\":%.2f,\"int8_accuracy_minmax\":%.2f,\"int8_accuracy_moving_average\":%.2f,"
-                "\"int8_accuracy_percentile\":%.2f,\"qat_epochs\":%u,\"qat_lr\":%.3g,\"qat_int8_accuracy\":%.2f,"
+                "\"int8_accuracy_percentile\":%.2f,\"int8_accuracy_histogram\":%.2f,\"qat_epochs\":%u,\"qat_lr\":%.3g,\"qat_int8_accuracy\":%.2f,"
                 "\"qat_fake_quant_accuracy\":%.2f,\"qat_float_weights_accuracy\":%.2f,\"float_finetuned_accuracy\":%.2f,"
                 "\"qat_seconds\":%.1f,"
                 "\"fake_quant_bytes\":%zu,\"int8_model_bytes\":%zu}\n",
                 o.model.c_str(), o.epochs, static_cast<unsigned long long>(o.seed), o.lr_decay_epochs, o.calibration,
-                float_acc, ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, o.qat_epochs, static_cast<double>(o.qat_lr),
+                float_acc, ptq_accuracy(ptq, "minmax"), ptq_accuracy(ptq, "moving_average"), ptq_accuracy(ptq, "percentile"),
+                ptq_accuracy(ptq, "histogram"), o.qat_epochs, static_cast<double>(o.qat_lr),
                 qat_int8, qat_fake, qat_float, control_float, seconds, qat::fake_quant_bytes, twin::memory_bytes);
   return 0;
 }
@@ -384,17 +393,21 @@ int run(const options& o, const image_set& train_set, const image_set& test_set)
   evaluate_twin("percentile", percentile_ranges);
   const auto average_ranges = calibrate<mlp, q::moving_average_observer>(net, train_set, o.calibration);
   evaluate_twin("moving_average", average_ranges);
+  const auto histogram_ranges = calibrate<mlp, q::histogram_observer<>>(net, train_set, o.calibration);
+  evaluate_twin("histogram", histogram_ranges);
   const auto ranges = calibrate<mlp, q::minmax_observer>(net, train_set, o.calibration);
   evaluate_twin("minmax", ranges);  // last: int8_net stays the min/max twin
   std::printf("PTQ: float test accuracy %.2f%%, int8 %.2f%% (min/max), %.2f%% (moving average), %.2f%% (percentile "
-              "99.99), calibration on %zu training images; int8 model %zu bytes\n",
-              float_acc, ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, o.calibration, twin::memory_bytes);
+              "99.99), %.2f%% (histogram, least squared error), calibration on %zu training images; int8 model %zu bytes\n",
+              float_acc, ptq_accuracy(ptq, "minmax"), ptq_accuracy(ptq, "moving_average"), ptq_accuracy(ptq, "percentile"),
+              ptq_accuracy(ptq, "histogram"), o.calibration, twin::memory_bytes);
   if (o.layer_report) {
     std::printf("Per block, int8 twin vs float on 500 test images (errors accumulate from the input on):\n");
     const auto blocks = std::make_index_sequence<twin::blocks>{};
     report_blocks(net, test_set, 500, "min/max", std::span<const q::quant_params>(ranges), blocks);
     report_blocks(net, test_set, 500, "moving average", std::span<const q::quant_params>(average_ranges), blocks);
     report_blocks(net, test_set, 500, "percentile", std::span<const q::quant_params>(percentile_ranges), blocks);
+    report_blocks(net, test_set, 500, "histogram", std::span<const q::quant_params>(histogram_ranges), blocks);
   }
   if (o.qat) return run_qat<Net>(o, net, train_set, test_set, float_acc, ptq);
 
@@ -467,9 +480,10 @@ int run(const options& o, const image_set& train_set, const image_set& test_set)
   if (o.json) {
     std::printf("{\"model\":\"%s\",\"epochs\":%u,\"seed\":%llu,\"head_lr\":%.4g,\"calibration_images\":%zu,\"float_accuracy\":%.2f,"
                 "\"int8_accuracy_minmax\":%.2f,\"int8_accuracy_moving_average\":%.2f,\"int8_accuracy_percentile\":%.2f,"
-                "\"int8_model_bytes\":%zu,",
+                "\"int8_accuracy_histogram\":%.2f,\"int8_model_bytes\":%zu,",
                 o.model.c_str(), o.epochs, static_cast<unsigned long long>(o.seed), static_cast<double>(o.lr), o.calibration, float_acc,
-                ptq[2].accuracy, ptq[1].accuracy, ptq[0].accuracy, twin::memory_bytes);
+                ptq_accuracy(ptq, "minmax"), ptq_accuracy(ptq, "moving_average"), ptq_accuracy(ptq, "percentile"),
+                ptq_accuracy(ptq, "histogram"), twin::memory_bytes);
     std::printf("\"shift\":{\"transform\":\"clamp(0.5x+0.25+N(0,0.05^2),0,1)\",\"samples\":1000,"
                 "\"shifted_before\":%.2f,\"shifted_after\":%.2f,\"clean_before\":%.2f,\"clean_after\":%.2f,"
                 "\"recovered_fraction\":%.3f,\"float_shifted\":%.2f,\"step_us\":%.1f},",
