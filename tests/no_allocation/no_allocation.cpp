@@ -307,6 +307,26 @@ int main() {
     });
   }
 
+  {  // int8: histogram calibration, quantization-aware training and the twin it builds.
+    using net8 = nn::sequential<float, nn::shape<8>, nn::dense<16>, nn::relu, nn::dense<4>>;
+    static quant::calibrator<net8, net8::layer_count, quant::histogram_observer<256>> calibration;
+    static std::array<quant::quant_params, 3> ranges{};
+    static quant::qat_learner<net8> qat;
+    static quant::quantized_sequential<net8> twin;
+    expect_no_allocation("quant: histogram calibration, qat_learner partial_fit, quantize", [&] {
+      for (int i = 0; i < 64; ++i)
+        if (calibration.observe(qat.network(), sample()) != status::ok) std::abort();
+      if (calibration.ranges(ranges) != status::ok) std::abort();
+      for (int i = 0; i < 200; ++i) {
+        const vec8 x = sample();
+        if (qat.partial_fit(x, static_cast<class_label>(i % 4)) != status::ok) std::abort();
+        test::do_not_optimize(qat.predict(x));
+      }
+      if (qat.quantize(twin) != status::ok) std::abort();
+      test::do_not_optimize(twin.predict(sample()));
+    });
+  }
+
   std::printf("%d passed, %d failed\n", test::checks - test::failures, test::failures);
   return test::failures == 0 ? 0 : 1;
 }
