@@ -16,7 +16,9 @@
 ///    the values are >= 0 (relu outputs: the low end is 0), else O(Bins^2 / 2).
 /// observe() returns non_finite_input for a batch holding NaN or infinity and changed
 /// nothing then; params() returns not_ready before any value.
-/// Memory: Bins * 4 + 16 bytes (memory_bytes); 2,048 bins (PyTorch's default) = 8 KB.
+/// Memory: Bins * 4 + 16 bytes (memory_bytes); 2,048 bins (PyTorch's default) = 8 KB;
+/// range()/params() use 24 * (Bins + 1) bytes of stack (the prefix sums): pick a small
+/// Bins (64-256) to calibrate on a microcontroller.
 
 #include <array>
 #include <cstddef>
