@@ -1,7 +1,8 @@
 // conv2d and conv1d: every output equals the oracle's (OHWI weights, padded taps
 // skipped, per-channel multipliers, int64) on random shapes (channel counts on and off the
 // 4-channel word path, kernels up to 4x4, strides 1-3, SAME and VALID) and parameters,
-// for each kernel path the core has.
+// for each kernel path the core has; receptive fields deeper than max_gathered_depth
+// (the per-tap loop, and the word path where x86-64 hosts gather the others) too.
 #include "edgeloop/quant/conv2d.hpp"
 
 #include <cstdint>
@@ -72,6 +73,44 @@ TEST_CASE("conv2d equals the oracle on random shapes and parameters", "[quant][c
   CHECK(cases == 80 * (EDGELOOP_QUANT_HAS_DSP ? 2 : 1));
   CHECK(word_cases > 10);  // both the word path and the per-tap path ran
   CHECK(word_cases < 70);
+}
+
+TEST_CASE("conv2d with receptive fields deeper than max_gathered_depth equals the oracle", "[quant][conv2d]") {
+  edgeloop::rng r(22);
+  int mismatches = 0, deep = 0;
+  for (int t = 0; t < 12; ++t) {
+    oracle::conv_shape g{};
+    g.same = r.uniform_int(2) == 0;
+    g.kh = g.kw = max_k;
+    // 4x4x11 = 176 > 160: per-tap loop; 4x4x9 = 144: gathered; 4x4x12 = 192: the word path
+    g.c = t % 3 == 0 ? 11 : (t % 3 == 1 ? 9 : 12);
+    g.h = random_in(r, g.same ? 1 : g.kh, max_hw);
+    g.w = random_in(r, g.same ? 1 : g.kw, max_hw);
+    g.out_c = random_in(r, 1, max_out_c);
+    g.sh = random_in(r, 1, 2);
+    g.sw = random_in(r, 1, 2);
+    const std::size_t depth = g.kh * g.kw * g.c;
+    deep += depth > q::max_gathered_depth ? 1 : 0;
+    oracle::fill(r, buf.x, g.h * g.w * g.c);
+    oracle::fill_weights(r, buf.w, g.out_c * depth);
+    for (std::size_t o = 0; o < g.out_c; ++o) {
+      buf.bias[o] = oracle::random_int(r, -30000, 30000);
+      buf.m[o] = oracle::random_multiplier(r, -17.0, 0.5);
+    }
+    const std::int32_t zx = oracle::random_int(r, -128, 127);
+    const q::output_stage s = oracle::random_output_stage(r);
+    q::pack_weights(buf.w, g.out_c, depth, buf.packed);
+    const q::conv2d_layer layer{g.h, g.w, g.c, g.out_c, g.kh, g.kw, g.sh, g.sw,
+                                g.same ? q::padding::same : q::padding::valid, buf.packed, buf.bias, buf.m, zx, s};
+    oracle::conv(g, false, buf.x, buf.w, buf.bias, zx, buf.m, s, buf.expected);
+    oracle::for_each_path([&](auto path) {
+      for (auto& v : buf.y) v = 0x55;
+      q::conv2d<decltype(path)>(layer, buf.x, buf.y);
+      if (!oracle::same(buf.y, buf.expected, layer.out_h() * layer.out_w() * g.out_c)) ++mismatches;
+    });
+  }
+  CHECK(mismatches == 0);
+  CHECK(deep == 8);
 }
 
 TEST_CASE("conv1d equals the oracle (a 1 x length image)", "[quant][conv1d]") {

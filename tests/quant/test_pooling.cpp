@@ -1,5 +1,6 @@
 // max_pool2d / average_pool2d: equal to textbook loops over the valid taps of each
-// window (average rounded half away from zero, as TFLite), random shapes, SAME and VALID.
+// window (average rounded half away from zero, as TFLite), random shapes, SAME and VALID,
+// including the 2x2 stride-2 VALID fast path and channel counts above one chunk (32).
 #include "edgeloop/quant/pooling.hpp"
 
 #include <cstdint>
@@ -11,8 +12,10 @@ namespace q = edgeloop::quant;
 namespace oracle = edgeloop::test::oracle;
 
 namespace {
-constexpr std::size_t max_hw = 9, max_c = 6;
-std::int8_t x[max_hw * max_hw * max_c], y[max_hw * max_hw * max_c], expected[max_hw * max_hw * max_c];
+constexpr std::size_t max_hw = 9, max_c = 6, wide_hw = 6, wide_c = 40;
+constexpr std::size_t buffer_size = max_hw * max_hw * max_c > wide_hw * wide_hw * wide_c ? max_hw * max_hw * max_c
+                                                                                         : wide_hw * wide_hw * wide_c;
+std::int8_t x[buffer_size], y[buffer_size], expected[buffer_size];
 
 void pool_oracle(const q::pool2d_layer& l, bool average) {
   const bool same = l.pad == q::padding::same;
@@ -83,4 +86,33 @@ TEST_CASE("max and average pooling equal textbook loops", "[quant][pooling]") {
   CHECK(out == -2);
   q::max_pool2d(l, b, &out);
   CHECK(out == 0);
+}
+
+TEST_CASE("pooling: 2x2 stride-2 windows and more channels than one chunk equal textbook loops", "[quant][pooling]") {
+  edgeloop::rng r(41);
+  int mismatches = 0;
+  for (int t = 0; t < 40; ++t) {
+    q::pool2d_layer l;
+    const bool two_by_two = t % 2 == 0;
+    l.pad = two_by_two || r.uniform_int(2) == 0 ? q::padding::valid : q::padding::same;
+    l.pool_h = two_by_two ? 2 : 1 + r.uniform_int(3);
+    l.pool_w = two_by_two ? 2 : 1 + r.uniform_int(3);
+    l.stride_h = two_by_two ? 2 : 1 + r.uniform_int(3);
+    l.stride_w = two_by_two ? 2 : 1 + r.uniform_int(3);
+    l.in_h = (l.pad == q::padding::same ? 1 : l.pool_h) + r.uniform_int(static_cast<std::uint32_t>(wide_hw - 2));
+    l.in_w = (l.pad == q::padding::same ? 1 : l.pool_w) + r.uniform_int(static_cast<std::uint32_t>(wide_hw - 2));
+    l.channels = 1 + r.uniform_int(wide_c);
+    const q::output_stage s = oracle::random_output_stage(r);
+    l.activation_min = s.activation_min;
+    l.activation_max = s.activation_max;
+    oracle::fill(r, x, l.in_h * l.in_w * l.channels);
+    const std::size_t n = l.out_h() * l.out_w() * l.channels;
+    pool_oracle(l, false);
+    q::max_pool2d(l, x, y);
+    if (!oracle::same(y, expected, n)) ++mismatches;
+    pool_oracle(l, true);
+    q::average_pool2d(l, x, y);
+    if (!oracle::same(y, expected, n)) ++mismatches;
+  }
+  CHECK(mismatches == 0);
 }

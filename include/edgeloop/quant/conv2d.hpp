@@ -8,15 +8,25 @@
 /// No im2col buffer: with in_channels % 4 == 0 the taps of one kernel row are contiguous
 /// in the input and in the weights, so each valid kernel row is one dot_rows() call of 4
 /// output channels (inputs minus zero point via SXTAB16 on the DSP path); 1x1 stride-1
-/// layers (pointwise) run as a dense layer per pixel; other channel counts take a plain
-/// per-tap loop. Precondition (as TFLite): accumulators fit int32.
-/// Memory: none besides the caller's tensors.
+/// layers (pointwise) run as a dense layer per pixel. Other channel counts (e.g. the
+/// 1-channel first layer of an image network) gather each output pixel's receptive field
+/// into one contiguous patch of depth() bytes (padding taps hold the zero point, so they
+/// add 0), which is then one dot_rows() call per 4 output channels over its whole words
+/// plus the depth % 4 tail weights; receptive fields deeper than max_gathered_depth take a
+/// plain per-tap loop. On x86-64 hosts (portable path, SSE2) every convolution but 1x1
+/// whose receptive field fits is gathered as int16 (x - zp) and multiplied with an int16
+/// table of the weights made once per call, two taps of four channels per PMADDWD, and
+/// requantized four channels at a time (detail/requantize_sse2.hpp): the same integers.
+/// Precondition (as TFLite): accumulators fit int32.
+/// Memory: none besides the caller's tensors; max_gathered_depth bytes of stack (x86-64
+/// hosts: up to 8 KB of weight table and 4 KB of output-stage constants).
 
 #include <cstddef>
 #include <cstdint>
 
 #include "conv_geometry.hpp"
 #include "detail/int8_dot.hpp"
+#include "detail/requantize_sse2.hpp"
 #include "kernel_path.hpp"
 #include "requantize.hpp"
 #include "weight_packing.hpp"
@@ -38,9 +48,224 @@ struct conv2d_layer {
   constexpr std::size_t depth() const noexcept { return kernel_h * kernel_w * in_channels; }
 };
 
+/// Receptive fields up to this many bytes (kernel_h * kernel_w * in_channels) are gathered
+/// into a patch when in_channels % 4 != 0 (7x7x3 = 147 fits).
+inline constexpr std::size_t max_gathered_depth = 160;
+
+namespace detail {
+/// Copies the receptive field of one output pixel (kernel_h x kernel_w taps of C channels;
+/// C == 0 / KW == 0: `channels` / kernel_w at run time) into patch as x - subtract, with
+/// `pad` in the padding taps.
+template <std::size_t C, std::size_t KW, class T>
+[[gnu::always_inline]] inline void gather_patch(const std::int8_t* input, std::size_t in_w, long iy0, long ix0,
+                                                tap_range ky, tap_range kx, std::size_t kernel_h,
+                                                std::size_t kernel_w_run, T pad, std::int32_t subtract, T* patch,
+                                                std::size_t channels) noexcept {
+  const std::size_t c = C != 0 ? C : channels, kernel_w = KW != 0 ? KW : kernel_w_run;
+  if (ky.end - ky.begin == kernel_h && kx.end - kx.begin == kernel_w) {
+    // Inside the image: each kernel row is kernel_w * c contiguous bytes.
+    const std::size_t row_bytes = kernel_w * c;
+    const std::int8_t* x = input + (static_cast<std::size_t>(iy0) * in_w + static_cast<std::size_t>(ix0)) * c;
+    for (std::size_t y = 0; y < kernel_h; ++y, x += in_w * c, patch += row_bytes)
+      for (std::size_t i = 0; i < row_bytes; ++i) patch[i] = static_cast<T>(x[i] - subtract);
+    return;
+  }
+  for (std::size_t y = 0; y < kernel_h; ++y) {
+    const bool row_valid = y >= ky.begin && y < ky.end;
+    const long row = (iy0 + static_cast<long>(y)) * static_cast<long>(in_w) + ix0;  // < 0 only if not valid
+    for (std::size_t xk = 0; xk < kernel_w; ++xk, patch += c) {
+      if (row_valid && xk >= kx.begin && xk < kx.end) {
+        const std::int8_t* x = input + static_cast<std::size_t>(row + static_cast<long>(xk)) * c;
+        for (std::size_t ci = 0; ci < c; ++ci) patch[ci] = static_cast<T>(x[ci] - subtract);
+      } else {
+        for (std::size_t ci = 0; ci < c; ++ci) patch[ci] = pad;
+      }
+    }
+  }
+}
+
+/// gather_patch with the copy unrolled for 1-4 and 8 channels (grayscale, RGB, small
+/// layers) and 3-wide kernels.
+template <class T>
+[[gnu::always_inline]] inline void gather_any_patch(std::size_t c, const std::int8_t* input, std::size_t in_w,
+                                                    long iy0, long ix0, tap_range ky, tap_range kx,
+                                                    std::size_t kernel_h, std::size_t kernel_w, T pad,
+                                                    std::int32_t subtract, T* patch) noexcept {
+#define EDGELOOP_QUANT_GATHER(C, KW) \
+  gather_patch<C, KW>(input, in_w, iy0, ix0, ky, kx, kernel_h, kernel_w, pad, subtract, patch, c)
+  if (kernel_w == 3) {
+    switch (c) {
+      case 1: EDGELOOP_QUANT_GATHER(1, 3); return;
+      case 2: EDGELOOP_QUANT_GATHER(2, 3); return;
+      case 3: EDGELOOP_QUANT_GATHER(3, 3); return;
+      case 4: EDGELOOP_QUANT_GATHER(4, 3); return;
+      case 8: EDGELOOP_QUANT_GATHER(8, 3); return;
+      default: EDGELOOP_QUANT_GATHER(0, 3); return;
+    }
+  }
+  switch (c) {
+    case 1: EDGELOOP_QUANT_GATHER(1, 0); return;
+    case 2: EDGELOOP_QUANT_GATHER(2, 0); return;
+    case 3: EDGELOOP_QUANT_GATHER(3, 0); return;
+    case 4: EDGELOOP_QUANT_GATHER(4, 0); return;
+    case 8: EDGELOOP_QUANT_GATHER(8, 0); return;
+    default: EDGELOOP_QUANT_GATHER(0, 0); return;
+  }
+#undef EDGELOOP_QUANT_GATHER
+}
+
+#if EDGELOOP_QUANT_HOST_SSE2
+/// int16 entries of the weight table of conv2d_gathered_pairs (8 KB of stack), and its
+/// most blocks of four output channels (4 KB of output-stage constants).
+inline constexpr std::size_t max_pair_table = 4096, max_pair_blocks = 64;
+
+/// x86-64 hosts: conv2d_gathered with the weights widened once per call to an int16 table
+/// (taps 2p and 2p + 1 of 4 output channels per 128-bit word) and each patch gathered as
+/// int16 x - zero point (padding taps 0), so one PMADDWD does two taps of four channels.
+/// Integer arithmetic: the same sums as the other paths. False (nothing done) when the
+/// table does not fit.
+inline bool conv2d_gathered_pairs(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
+  const std::size_t oh = l.out_h(), ow = l.out_w(), depth = l.depth(), c = l.in_channels;
+  const std::size_t out_c = l.out_channels, pairs = (depth + 1) / 2, blocks = (out_c + packed_rows - 1) / packed_rows;
+  if (blocks * pairs * 8 > max_pair_table || blocks > max_pair_blocks) return false;
+  alignas(16) std::int16_t table[max_pair_table];
+  for (std::size_t b = 0; b < blocks; ++b)
+    for (std::size_t p = 0; p < pairs; ++p)
+      for (std::size_t r = 0; r < packed_rows; ++r)
+        for (std::size_t j = 0; j < 2; ++j) {
+          const std::size_t o = b * packed_rows + r, k = 2 * p + j;
+          table[(b * pairs + p) * 8 + 2 * r + j] =
+              o < out_c && k < depth ? l.weights[packed_index(out_c, depth, o, k)] : std::int16_t{0};
+        }
+  // Bias and output stage per block of four channels (missing channels: 0, never stored).
+  bool any_left = false;
+  requantize4_constants stage[max_pair_blocks];
+  __m128i bias[max_pair_blocks];
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t o = b * packed_rows, rows = out_c - o < packed_rows ? out_c - o : packed_rows;
+    stage[b] = make_requantize4(l.multipliers + o, rows, any_left);
+    alignas(16) std::int32_t v[packed_rows] = {};
+    for (std::size_t r = 0; r < rows && l.bias != nullptr; ++r) v[r] = l.bias[o + r];
+    bias[b] = _mm_load_si128(reinterpret_cast<const __m128i*>(v));
+  }
+  const __m128i low = _mm_set1_epi16(static_cast<short>(l.output.activation_min - l.output.zero_point));
+  const __m128i high = _mm_set1_epi16(static_cast<short>(l.output.activation_max - l.output.zero_point));
+  const __m128i out_zero_point = _mm_set1_epi16(static_cast<short>(l.output.zero_point));
+  const std::size_t in_h = l.in_h, in_w = l.in_w, kernel_h = l.kernel_h, kernel_w = l.kernel_w,
+                    stride_h = l.stride_h, stride_w = l.stride_w;
+  const long pad_top = static_cast<long>(padding_before(in_h, kernel_h, stride_h, l.pad));
+  const long pad_left = static_cast<long>(padding_before(in_w, kernel_w, stride_w, l.pad));
+  const std::int32_t zero_point = l.input_zero_point;
+  alignas(16) std::int16_t patch[max_gathered_depth + 8];
+  patch[depth] = 0;  // the odd tap's partner
+  __m128i rescaled[max_pair_blocks + 1];
+  rescaled[blocks] = _mm_setzero_si128();  // the partner of an odd last block
+  for (std::size_t oy = 0; oy < oh; ++oy) {
+    const long iy0 = static_cast<long>(oy * stride_h) - pad_top;
+    const tap_range ky = valid_taps(iy0, kernel_h, in_h);
+    for (std::size_t ox = 0; ox < ow; ++ox, output += out_c) {
+      const long ix0 = static_cast<long>(ox * stride_w) - pad_left;
+      const tap_range kx = valid_taps(ix0, kernel_w, in_w);
+      gather_any_patch<std::int16_t>(c, input, in_w, iy0, ix0, ky, kx, kernel_h, kernel_w, 0, zero_point, patch);
+      const __m128i* t = reinterpret_cast<const __m128i*>(table);
+      for (std::size_t b = 0; b < blocks; ++b) {
+        __m128i sum = bias[b];
+        std::size_t p = 0;
+        for (; p + 4 <= pairs; p += 4, t += 4) {  // four pairs from one aligned load
+          const __m128i x4 = _mm_load_si128(reinterpret_cast<const __m128i*>(patch + 2 * p));
+          sum = _mm_add_epi32(sum, _mm_madd_epi16(_mm_load_si128(t), _mm_shuffle_epi32(x4, 0x00)));
+          sum = _mm_add_epi32(sum, _mm_madd_epi16(_mm_load_si128(t + 1), _mm_shuffle_epi32(x4, 0x55)));
+          sum = _mm_add_epi32(sum, _mm_madd_epi16(_mm_load_si128(t + 2), _mm_shuffle_epi32(x4, 0xAA)));
+          sum = _mm_add_epi32(sum, _mm_madd_epi16(_mm_load_si128(t + 3), _mm_shuffle_epi32(x4, 0xFF)));
+        }
+        for (; p < pairs; ++p, ++t) {
+          std::int32_t two_taps;
+          __builtin_memcpy(&two_taps, patch + 2 * p, 4);
+          sum = _mm_add_epi32(sum, _mm_madd_epi16(_mm_load_si128(t), _mm_set1_epi32(two_taps)));
+        }
+        rescaled[b] = rescale4(sum, stage[b], any_left);
+      }
+      // Eight channels per clamp; the last one to four stored byte by byte.
+      std::size_t o = 0;
+      for (std::size_t b = 0; b < blocks; b += 2, o += 2 * packed_rows) {
+        const __m128i y = clamp8(rescaled[b], rescaled[b + 1], low, high, out_zero_point);
+        if (out_c - o >= 8) {
+          _mm_storel_epi64(reinterpret_cast<__m128i*>(output + o), y);
+        } else {
+          alignas(16) std::int8_t last[16];
+          _mm_store_si128(reinterpret_cast<__m128i*>(last), y);
+          for (std::size_t r = 0; r < out_c - o; ++r) output[o + r] = last[r];
+        }
+      }
+    }
+  }
+  return true;
+}
+#endif
+
+/// conv2d for in_channels % 4 != 0 and depth <= max_gathered_depth (see conv2d.hpp).
+template <kernel_path Path>
+void conv2d_gathered(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
+  const std::size_t oh = l.out_h(), ow = l.out_w(), depth = l.depth(), c = l.in_channels;
+  const std::size_t in_h = l.in_h, in_w = l.in_w, out_c = l.out_channels, kernel_h = l.kernel_h,
+                    kernel_w = l.kernel_w, stride_h = l.stride_h, stride_w = l.stride_w;
+  const std::int8_t* const weights = l.weights;
+  const std::int32_t* const bias = l.bias;
+  const quantized_multiplier* const multipliers = l.multipliers;
+  const output_clamp out(l.output);
+  const long pad_top = static_cast<long>(padding_before(in_h, kernel_h, stride_h, l.pad));
+  const long pad_left = static_cast<long>(padding_before(in_w, kernel_w, stride_w, l.pad));
+  const std::int32_t x_offset = -l.input_zero_point;
+  const auto zero_point = static_cast<std::int8_t>(l.input_zero_point);
+  const std::size_t groups = depth / 4, main = groups * 4, tail = depth - main;
+  alignas(4) std::int8_t patch[max_gathered_depth];  // word-aligned: the Cortex-M0 loop loads words
+  for (std::size_t oy = 0; oy < oh; ++oy) {
+    const long iy0 = static_cast<long>(oy * stride_h) - pad_top;
+    const tap_range ky = valid_taps(iy0, kernel_h, in_h);
+    for (std::size_t ox = 0; ox < ow; ++ox, output += out_c) {
+      const long ix0 = static_cast<long>(ox * stride_w) - pad_left;
+      const tap_range kx = valid_taps(ix0, kernel_w, in_w);
+      gather_any_patch<std::int8_t>(c, input, in_w, iy0, ix0, ky, kx, kernel_h, kernel_w, zero_point, 0, patch);
+      const std::int8_t* w = weights;
+      for (std::size_t o = 0; o < out_c; o += packed_rows) {
+        const std::size_t rows = out_c - o < packed_rows ? out_c - o : packed_rows;
+        std::int32_t acc[packed_rows] = {};
+        if (bias)
+          for (std::size_t r = 0; r < rows; ++r) acc[r] = bias[o + r];
+        if (rows == packed_rows) dot_rows<packed_rows>(Path{}, patch, w, groups, x_offset, acc);
+        else dot_block<Path>(rows, patch, w, groups, x_offset, acc);
+        // The depth % 4 tail: one weight per row and tap, rows interleaved (weight_packing.hpp).
+        const std::int8_t* wt = w + main * rows;
+        for (std::size_t t = 0; t < tail; ++t, wt += rows) {
+          const std::int32_t xv = std::int32_t{patch[main + t]} + x_offset;
+          for (std::size_t r = 0; r < rows; ++r) acc[r] += std::int32_t{wt[r]} * xv;
+        }
+        if (rows == packed_rows) {
+          out.four(acc, multipliers + o, output + o);
+        } else {
+          for (std::size_t r = 0; r < rows; ++r)
+            output[o + r] = out(acc[r], multipliers[o + r].multiplier, multipliers[o + r].shift);
+        }
+        w += rows * depth;
+      }
+    }
+  }
+}
+}  // namespace detail
+
 /// One image: input[in_h][in_w][in_channels] -> output[out_h][out_w][out_channels].
 template <kernel_path Path = default_path>
 void conv2d(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
+#if EDGELOOP_QUANT_HOST_SSE2
+  // Any kernel but 1x1 (pointwise runs as dense layers below) whose receptive field fits.
+  if ((l.kernel_h != 1 || l.kernel_w != 1) && l.depth() <= max_gathered_depth &&
+      detail::conv2d_gathered_pairs(l, input, output))
+    return;
+#endif
+  if (l.in_channels % 4 != 0 && l.depth() <= max_gathered_depth) {
+    detail::conv2d_gathered<Path>(l, input, output);
+    return;
+  }
   // Locals, not l.*: the int8 stores could alias the layer, forcing reloads.
   const std::size_t oh = l.out_h(), ow = l.out_w(), depth = l.depth(), c = l.in_channels;
   const std::size_t in_h = l.in_h, in_w = l.in_w, out_c = l.out_channels, kernel_h = l.kernel_h,

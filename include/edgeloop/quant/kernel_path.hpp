@@ -1,6 +1,7 @@
 #pragma once
 /// kernel_path: which implementation an int8 kernel runs, chosen at compile time.
-/// portable_path is plain C++ (any target; on the Cortex-M0 it is the fast path);
+/// portable_path is plain C++ (any target; on the Cortex-M0 it is the fast path; x86-64
+/// hosts use SSE2 intrinsics in its inner loops, integer arithmetic with the same results);
 /// dsp_path uses the Armv7E-M DSP extension (SXTB16/SXTAB16, SMLAD, SMLABB/SMLATT) and
 /// exists only where __ARM_FEATURE_DSP is set. Both give bit-identical results; every
 /// kernel takes the path as a template parameter defaulting to default_path (the DSP path

@@ -17,6 +17,16 @@
 #include <arm_acle.h>
 #endif
 
+/// 1 on x86-64 hosts (SSE2 is always there): the portable path's four-row dot product uses
+/// SSE2 intrinsics (integer arithmetic, bit-identical to the plain loop). Internal, not a
+/// configuration knob.
+#if defined(__x86_64__) && defined(__SSE2__)
+#define EDGELOOP_QUANT_HOST_SSE2 1
+#include <emmintrin.h>
+#else
+#define EDGELOOP_QUANT_HOST_SSE2 0
+#endif
+
 namespace edgeloop::quant::detail {
 
 [[gnu::always_inline]] inline std::uint32_t load_word(const std::int8_t* p) noexcept {
@@ -78,7 +88,34 @@ template <std::size_t R>
     return;
   }
 #endif
-#if !defined(__arm__)
+#if EDGELOOP_QUANT_HOST_SSE2
+  if constexpr (R == 4) {
+    // x86-64 (SSE2 is part of its base ISA): per group the 16 packed weights (4 rows x 4)
+    // widened to int16 against the 4 inputs (minus the zero point, in int16) repeated
+    // twice; PMADDWD sums product pairs into int32, so lane pairs of the two accumulators
+    // are the 4 rows. Exact: |x - zp| <= 255, |w| <= 128, a pair sum < 2^17.
+    const __m128i offset = _mm_set1_epi16(static_cast<short>(x_offset));
+    __m128i rows01 = _mm_setzero_si128(), rows23 = _mm_setzero_si128();
+    for (; groups > 0; --groups, x += 4, w += 16) {
+      std::int32_t xw;
+      __builtin_memcpy(&xw, x, 4);
+      __m128i xv = _mm_cvtsi32_si128(xw);
+      xv = _mm_add_epi16(_mm_srai_epi16(_mm_unpacklo_epi8(xv, xv), 8), offset);  // x0..x3 as int16
+      xv = _mm_unpacklo_epi64(xv, xv);                                            // x0..x3 x0..x3
+      const __m128i wv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w));
+      rows01 = _mm_add_epi32(rows01, _mm_madd_epi16(_mm_srai_epi16(_mm_unpacklo_epi8(wv, wv), 8), xv));
+      rows23 = _mm_add_epi32(rows23, _mm_madd_epi16(_mm_srai_epi16(_mm_unpackhi_epi8(wv, wv), 8), xv));
+    }
+    // [r0 r0 r1 r1] + [r0 r0 r1 r1] swapped within pairs -> r0 in lane 0, r1 in lane 2.
+    rows01 = _mm_add_epi32(rows01, _mm_shuffle_epi32(rows01, _MM_SHUFFLE(2, 3, 0, 1)));
+    rows23 = _mm_add_epi32(rows23, _mm_shuffle_epi32(rows23, _MM_SHUFFLE(2, 3, 0, 1)));
+    acc[0] += _mm_cvtsi128_si32(rows01);
+    acc[1] += _mm_cvtsi128_si32(_mm_shuffle_epi32(rows01, _MM_SHUFFLE(2, 2, 2, 2)));
+    acc[2] += _mm_cvtsi128_si32(rows23);
+    acc[3] += _mm_cvtsi128_si32(_mm_shuffle_epi32(rows23, _MM_SHUFFLE(2, 2, 2, 2)));
+    return;
+  }
+#elif !defined(__arm__)
   if constexpr (R == 4) {
     // Sixteen lanes, one per packed byte, so that hosts' compilers vectorise the loop
     // (widening multiplies of 16 bytes against the 4 inputs repeated); summed per row at the end.
