@@ -2,7 +2,11 @@
 // forward pass per sample, and one batch-size-1 training step per sample (forward,
 // backward, Adam update of all 101,770 parameters), against a naive reference measured in
 // the same run: the textbook implementation with plain loops over std::vector (row-major
-// weights, the same arithmetic and the same Adam update, no Eigen).
+// weights, the same arithmetic and the same Adam update, no Eigen). BM_NnMlpTrainStep is
+// partial_fit (each layer updated as soon as its gradient is known, a dense layer's
+// outer-product gradient never stored); BM_NnMlpTrainStepStoredGradient the same step with
+// the whole gradient stored first. PyTorch on the same workload:
+// examples/host/fashion_mnist/pytorch_reference.py --batch1-steps N --threads 1.
 // CNN conv3x3(8)-pool-conv3x3(16)-pool-dense64-dense10 (27,562 parameters, issue 6's;
 // fashion_mnist --model cnn-plain): forward and batch-size-1 training step per sample against a
 // naive CNN (direct convolution loops over std::vector, the same Adam update).
@@ -14,6 +18,7 @@
 #include <cmath>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "edgeloop/core/rng.hpp"
@@ -142,6 +147,22 @@ void nn_train_step(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   state.counters["memory_bytes"] = static_cast<double>(Model::memory_bytes);
 }
+/// The same step through the general path (train_minibatch of one sample: the whole
+/// gradient is stored, then Adam steps over it), to show what updating each layer as soon
+/// as its gradient is known (partial_fit at batch_size 1) saves. Same arithmetic, same bits.
+template <class Model>
+void nn_train_step_stored_gradient(benchmark::State& state) {
+  const auto& d = samples();
+  auto m = std::make_unique<Model>();
+  const edgeloop::nn::span_dataset<image, edgeloop::class_label> data{d.x, d.y};
+  std::uint16_t i = 0;
+  for (auto _ : state) {
+    edgeloop::nn::batch_result<float> result{};
+    benchmark::DoNotOptimize(m->train_minibatch(data, std::span<const std::uint16_t>(&i, 1), result));
+    i = static_cast<std::uint16_t>((i + 1) % count);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
 template <class Model>
 void nn_forward(benchmark::State& state) {
   const auto& d = samples();
@@ -182,6 +203,8 @@ void BM_NnMlpTrainStep(benchmark::State& state) { nn_train_step<model>(state); }
 BENCHMARK(BM_NnMlpTrainStep);
 void BM_NaiveMlpTrainStep(benchmark::State& state) { naive_train_step<naive_mlp>(state); }
 BENCHMARK(BM_NaiveMlpTrainStep);
+void BM_NnMlpTrainStepStoredGradient(benchmark::State& state) { nn_train_step_stored_gradient<model>(state); }
+BENCHMARK(BM_NnMlpTrainStepStoredGradient);
 void BM_NnMlpForward(benchmark::State& state) { nn_forward<model>(state); }
 BENCHMARK(BM_NnMlpForward);
 void BM_NaiveMlpForward(benchmark::State& state) { naive_forward<naive_mlp>(state); }

@@ -64,6 +64,50 @@ TEST_CASE("adam: coupled and decoupled weight decay", "[nn][optimizers]") {
   CHECK(A::validate(p) == edgeloop::status::invalid_argument);
 }
 
+TEST_CASE("adam: moments that decay below 2^-100 are flushed, never subnormal", "[nn][optimizers]") {
+  // One gradient, then 1,500 zero gradients: m decays by 0.9 and v by 0.999 per step, so
+  // unflushed m would be subnormal after ~800 steps (x86 then takes ~100 cycles per
+  // operation). The weights must still follow Adam (a long double reference without
+  // flushing) as closely as float allows. 37 parameters: whole vectors and a scalar tail.
+  constexpr std::size_t n = 37;
+  using A = nn::adam::bind<float, n>;
+  A::params p;
+  p.learning_rate = 0.01f;
+  std::array<float, n> w{}, g{}, zero{};
+  std::array<float, A::state_size> s{};
+  std::array<long double, n> rw{}, rm{}, rv{};
+  A::reset_state(s.data());
+  for (std::size_t i = 0; i < n; ++i) {
+    w[i] = 0.5f - 0.03f * static_cast<float>(i);
+    rw[i] = w[i];
+    g[i] = (i % 3 == 0 ? -1.0f : 1.0f) * (0.001f + 0.1f * static_cast<float>(i));
+  }
+  long double b1t = 1, b2t = 1;
+  bool subnormal = false;
+  for (int t = 0; t < 1500; ++t) {
+    A::step(w.data(), (t == 0 ? g : zero).data(), 1.0f, s.data(), p.learning_rate, p);
+    b1t *= 0.9L;
+    b2t *= 0.999L;
+    for (std::size_t i = 0; i < n; ++i) {
+      const long double gi = t == 0 ? g[i] : 0.0L;
+      rm[i] = 0.9L * rm[i] + 0.1L * gi;
+      rv[i] = 0.999L * rv[i] + 0.001L * gi * gi;
+      rw[i] -= 0.01L * (rm[i] / (1 - b1t)) / (std::sqrt(rv[i] / (1 - b2t)) + 1e-8L);
+    }
+    for (std::size_t i = 0; i < 2 * n; ++i) subnormal = subnormal || std::fpclassify(s[i]) == FP_SUBNORMAL;
+  }
+  CHECK_FALSE(subnormal);
+  bool m_flushed = true, v_kept = true, weights_follow = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    m_flushed = m_flushed && s[i] == 0.0f && rm[i] < 1e-60L && rm[i] > 0.0L - 1e-60L;  // 0.9^1500 ~ 1e-69
+    v_kept = v_kept && s[n + i] > 0.0f;  // 0.999^1500 ~ 0.22: not flushed
+    weights_follow = weights_follow && close(w[i], rw[i], 1e-5, 1e-6);
+  }
+  CHECK(m_flushed);
+  CHECK(v_kept);
+  CHECK(weights_follow);
+}
+
 TEST_CASE("sgd: momentum, nesterov, weight decay written out", "[nn][optimizers]") {
   using G = nn::sgd::bind<double, 1>;
   G::params p;

@@ -8,6 +8,13 @@ cnn-plain: conv3x3(8)-relu-maxpool2-conv3x3(16)-relu-maxpool2-[dropout0.25]-dens
 mini-batches of 32 shuffled every epoch, all 60,000 training images, CPU. Prints one JSON
 line like fashion_mnist --json.
 Usage: pytorch_reference.py [--model mlp|cnn|cnn-small|cnn-plain] [--epochs N] [--data DIR] [--threads T] [--seed N]
+       pytorch_reference.py --batch1-steps N [--model ...] [--threads T]
+
+--batch1-steps N: instead of training on Fashion-MNIST, times N batch-size-1 training steps
+(zero_grad, forward, cross-entropy, backward, Adam step) on the workload of
+benchmarks/bench_nn.cpp (BM_NnMlpTrainStep / BM_NnCnnTrainStep): 256 random 28x28 images,
+each pixel 0 with probability 1/2 else uniform in [0, 1), random labels, cycled; after a
+warm-up of min(N, 1000) steps. Prints microseconds per sample (wall and process CPU) as JSON.
 """
 import argparse
 import gzip
@@ -26,6 +33,47 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
+def build_model(name):
+    nn = torch.nn
+    if name == "cnn":
+        return nn.Sequential(nn.Conv2d(1, 16, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3), nn.ReLU(),
+                             nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.25), nn.Linear(800, 32), nn.ReLU(),
+                             nn.Linear(32, 10))
+    if name.startswith("cnn"):
+        drop1 = [] if name == "cnn-plain" else [nn.Dropout(0.25)]
+        return nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(),
+                             nn.MaxPool2d(2), nn.Flatten(), *drop1, nn.Linear(400, 64), nn.ReLU(), nn.Linear(64, 10))
+    return nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def batch1_timing(a):
+    """Batch-size-1 training steps on bench_nn's synthetic workload (see the module doc)."""
+    g = torch.Generator().manual_seed(3)
+    x = torch.rand(256, 784, generator=g) * (torch.rand(256, 784, generator=g) >= 0.5)
+    y = torch.randint(0, 10, (256,), generator=g)
+    if a.model.startswith("cnn"):
+        x = x.reshape(-1, 1, 28, 28)
+    model = build_model(a.model)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def steps(count):
+        for i in range(count):
+            k = i % 256
+            opt.zero_grad()
+            loss_fn(model(x[k:k + 1]), y[k:k + 1]).backward()
+            opt.step()
+
+    steps(min(a.batch1_steps, 1000))
+    t0, c0 = time.perf_counter(), time.process_time()
+    steps(a.batch1_steps)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(json.dumps({"model": "pytorch_" + a.model, "batch1_steps": a.batch1_steps, "threads": a.threads,
+                      "us_per_sample": round(1e6 * wall / a.batch1_steps, 2),
+                      "cpu_us_per_sample": round(1e6 * cpu / a.batch1_steps, 2),
+                      "flush_denormal": a.flush_denormal, "torch": torch.__version__}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", choices=["mlp", "cnn", "cnn-small", "cnn-plain"], default="mlp")
@@ -37,6 +85,10 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--test-every-epoch", action="store_true", help="test accuracy after each epoch (not timed)")
+    ap.add_argument("--batch1-steps", type=int, default=0,
+                    help="time N batch-size-1 training steps on bench_nn's synthetic workload instead")
+    ap.add_argument("--flush-denormal", action="store_true",
+                    help="torch.set_flush_denormal(True): subnormal floats become 0 (x86 FTZ/DAZ)")
     a = ap.parse_args()
     if a.epochs is None:
         a.epochs = 15 if a.model.startswith("cnn") else 10
@@ -44,25 +96,19 @@ def main():
         a.lr_decay_epochs = 5 if a.model.startswith("cnn") else 0
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
+    if a.flush_denormal:
+        torch.set_flush_denormal(True)
+    if a.batch1_steps > 0:
+        batch1_timing(a)
+        return
     load = lambda p: torch.tensor(read_idx(f"{a.data}/{p}"))
     xtr = load("train-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255.0
     ytr = load("train-labels-idx1-ubyte.gz").long()
     xte = load("t10k-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255.0
     yte = load("t10k-labels-idx1-ubyte.gz").long()
-    nn = torch.nn
+    model = build_model(a.model)
     if a.model.startswith("cnn"):
         xtr, xte = xtr.reshape(-1, 1, 28, 28), xte.reshape(-1, 1, 28, 28)
-        drop1 = [] if a.model == "cnn-plain" else [nn.Dropout(0.25)]
-        if a.model == "cnn":
-            model = nn.Sequential(nn.Conv2d(1, 16, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3), nn.ReLU(),
-                                  nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.25), nn.Linear(800, 32), nn.ReLU(),
-                                  nn.Linear(32, 10))
-        else:
-            model = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(),
-                                  nn.MaxPool2d(2), nn.Flatten(), *drop1, nn.Linear(400, 64), nn.ReLU(),
-                                  nn.Linear(64, 10))
-    else:
-        model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     updates_per_epoch = (xtr.shape[0] + 31) // 32
     # StepLR counted in updates, as edgeloop's lr_schedule (step) in fashion_mnist.

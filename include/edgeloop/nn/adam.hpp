@@ -5,9 +5,14 @@
 ///   w <- w (1 - lr wd) (decoupled);  w <- w - lr/(1 - b1^t) * m / (sqrt(v)/sqrt(1 - b2^t) + eps)
 /// b1^t and b2^t are running products (no pow), so every platform computes the same.
 /// State: m (P), v (P), b1^t, b2^t: 2P + 2 scalars.
+/// begin_step + update let the learner apply each layer's gradient as soon as it is known
+/// (batch 1: a dense layer's gradient is an outer product that is never stored); step()
+/// is the same over a stored gradient.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
@@ -47,34 +52,87 @@ struct adam {
       const Scalar b1t = s[2 * P], b2t = s[2 * P + 1];
       return b1t >= Scalar(0) && b1t <= Scalar(1) && b2t >= Scalar(0) && b2t <= Scalar(1);
     }
-    /// One update with gradient grad_scale * g and learning rate lr.
-    static void step(Scalar* w, const Scalar* g, Scalar grad_scale, Scalar* s, Scalar lr, const params& p) noexcept {
+    /// What one step shares among all parameters (the bias corrections advance once).
+    struct step_constants {
+      Scalar step_size;  ///< lr / (1 - b1^t)
+      Scalar inv_bc2;    ///< 1 / sqrt(1 - b2^t)
+      Scalar wd;         ///< coupled weight decay (0 when decoupled)
+      Scalar decay;      ///< decoupled: 1 - lr wd, else 1
+    };
+    /// Starts one step with learning rate lr: advances b1^t and b2^t.
+    static step_constants begin_step(Scalar* s, Scalar lr, const params& p) noexcept {
       Scalar& b1t = s[2 * P];
       Scalar& b2t = s[2 * P + 1];
       b1t *= p.beta1;
       b2t *= p.beta2;
-      const Scalar step_size = lr / (Scalar(1) - b1t);
-      const Scalar inv_bc2 = Scalar(1) / std::sqrt(Scalar(1) - b2t);
-      const Scalar wd = p.decoupled_weight_decay ? Scalar(0) : p.weight_decay;
-      const Scalar decay = p.decoupled_weight_decay ? Scalar(1) - lr * p.weight_decay : Scalar(1);
-      // Blocks that stay in L1: one pass over w, g, m and v instead of three.
-      using arr = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
-      constexpr std::size_t block = 1024;
-      for (std::size_t i = 0; i < P; i += block) {
-        const auto len = static_cast<Eigen::Index>(P - i < block ? P - i : block);
-        Eigen::Map<arr> wa(w + i, len), m(s + i, len), v(s + P + i, len);
-        const Eigen::Map<const arr> ga(g + i, len);
-        if (decay != Scalar(1)) wa *= decay;
-        if (wd > Scalar(0)) {
-          m = p.beta1 * m + (Scalar(1) - p.beta1) * (grad_scale * ga + wd * wa);
-          v = p.beta2 * v + (Scalar(1) - p.beta2) * (grad_scale * ga + wd * wa).square();
-        } else {
-          m = p.beta1 * m + (Scalar(1) - p.beta1) * (grad_scale * ga);
-          v = p.beta2 * v + (Scalar(1) - p.beta2) * (grad_scale * ga).square();
+      return {lr / (Scalar(1) - b1t), Scalar(1) / std::sqrt(Scalar(1) - b2t),
+              p.decoupled_weight_decay ? Scalar(0) : p.weight_decay,
+              p.decoupled_weight_decay ? Scalar(1) - lr * p.weight_decay : Scalar(1)};
+    }
+    /// Updates the parameters w[0..count), which are parameters first.. of the block, with
+    /// the gradient scale * g[0..count) (a stored gradient and 1/batch, or one row of a
+    /// dense layer's outer product: x and gy_r, never stored). One pass over w, m and v
+    /// in the widest vectors Eigen knows for the target (plain scalars on Cortex-M), so
+    /// that the square root and division units, the real limit, are kept busy. Moments
+    /// below 2^26 (m) and 2^6 (v) times the smallest normal number are flushed to 0
+    /// (detail/flush_tiny.hpp; float: 2^-100 and 2^-120, far below what moves a weight).
+    static void update(Scalar* w, const Scalar* g, Scalar scale, std::size_t count, Scalar* s, std::size_t first,
+                       const step_constants& c, const params& p) noexcept {
+      Scalar* m = s + first;
+      Scalar* v = s + P + first;
+      namespace ei = Eigen::internal;
+      const packet b1 = ei::pset1<packet>(p.beta1), c1 = ei::pset1<packet>(Scalar(1) - p.beta1);
+      const packet b2 = ei::pset1<packet>(p.beta2), c2 = ei::pset1<packet>(Scalar(1) - p.beta2);
+      const packet sc = ei::pset1<packet>(scale), wd = ei::pset1<packet>(c.wd), decay = ei::pset1<packet>(c.decay);
+      const packet step = ei::pset1<packet>(c.step_size), bc2 = ei::pset1<packet>(c.inv_bc2);
+      const packet eps = ei::pset1<packet>(p.epsilon);
+      const packet tm = ei::pset1<packet>(tiny_m), tv = ei::pset1<packet>(tiny_v);
+      const bool decoupled = c.decay != Scalar(1), coupled = c.wd > Scalar(0);
+      auto lane_step = [&](Scalar* wp, const Scalar* gp, Scalar* mp, Scalar* vp) {
+        packet wi = ei::ploadu<packet>(wp);
+        if (decoupled) wi = ei::pmul(wi, decay);
+        packet gi = ei::pmul(sc, ei::ploadu<packet>(gp));
+        if (coupled) gi = ei::padd(gi, ei::pmul(wd, wi));
+        packet mi = ei::padd(ei::pmul(b1, ei::ploadu<packet>(mp)), ei::pmul(c1, gi));
+        packet vi = ei::padd(ei::pmul(b2, ei::ploadu<packet>(vp)), ei::pmul(c2, ei::pmul(gi, gi)));
+        mi = ei::pandnot(mi, ei::pcmp_lt(ei::pabs(mi), tm));
+        vi = ei::pandnot(vi, ei::pcmp_lt(ei::pabs(vi), tv));
+        ei::pstoreu(mp, mi);
+        ei::pstoreu(vp, vi);
+        const packet d = ei::padd(ei::pmul(ei::psqrt(vi), bc2), eps);
+        ei::pstoreu(wp, ei::psub(wi, ei::pdiv(ei::pmul(step, mi), d)));
+      };
+      const std::size_t whole = count - count % lanes;  // values in whole vectors
+      for (std::size_t i = 0; i < whole; i += lanes) lane_step(w + i, g + i, m + i, v + i);
+      if (whole < count) {
+        // The rest through one vector as well: a value gets the same bits wherever it
+        // falls (Eigen's vector square root may differ from std::sqrt in the last bit).
+        std::array<Scalar, lanes> wt{}, gt{}, mt{}, vt{};
+        const std::size_t rest = count - whole;
+        for (std::size_t k = 0; k < rest; ++k) {
+          wt[k] = w[whole + k];
+          gt[k] = g[whole + k];
+          mt[k] = m[whole + k];
+          vt[k] = v[whole + k];
         }
-        wa -= step_size * m / (v.sqrt() * inv_bc2 + p.epsilon);
+        lane_step(wt.data(), gt.data(), mt.data(), vt.data());
+        for (std::size_t k = 0; k < rest; ++k) {
+          w[whole + k] = wt[k];
+          m[whole + k] = mt[k];
+          v[whole + k] = vt[k];
+        }
       }
     }
+    /// One update with gradient grad_scale * g and learning rate lr.
+    static void step(Scalar* w, const Scalar* g, Scalar grad_scale, Scalar* s, Scalar lr, const params& p) noexcept {
+      update(w, g, grad_scale, P, s, 0, begin_step(s, lr, p), p);
+    }
+
+   private:
+    using packet = typename Eigen::internal::packet_traits<Scalar>::type;
+    static constexpr std::size_t lanes = static_cast<std::size_t>(Eigen::internal::unpacket_traits<packet>::size);
+    static constexpr Scalar tiny_m = std::numeric_limits<Scalar>::min() * Scalar(67108864);  // 2^26
+    static constexpr Scalar tiny_v = std::numeric_limits<Scalar>::min() * Scalar(64);        // 2^6
   };
 };
 

@@ -4,6 +4,7 @@
 /// weights of one output are contiguous), then b (Units); biases start at 0.
 /// One sample runs as Eigen matrix-vector products (forward W x, backward W^T g and the
 /// rank-1 update g x^T); n > 1 samples as matrix-matrix products over the columns.
+/// backward_apply hands one sample's gradient row by row to an optimizer instead.
 /// Memory: (Units * In + Units) * sizeof(Scalar) parameters, nothing else.
 
 #include <cstddef>
@@ -83,6 +84,21 @@ struct dense {
         gb += g.rowwise().sum();
         if (gx != nullptr) Eigen::Map<in_mat>(gx, cols, nc).noalias() = w.transpose() * g;
       }
+    }
+
+    /// One sample for a learner that updates right away (batch 1): gx = W^T gy with the
+    /// weights before the update, then apply(offset, g, scale, count) for each row of W
+    /// (the outer product row gy_r x, given as g = x, scale = gy_r: never stored, each
+    /// weight row is read and written once) and for b (gy, 1). offset counts in this
+    /// layer's parameters; the gradient values are those backward() adds to a zero one.
+    static constexpr bool has_backward_apply = true;
+    template <class Apply>
+    static void backward_apply(const Scalar* p, const Scalar* x, const Scalar* gy, Scalar* gx, Apply&& apply) noexcept {
+      if (gx != nullptr)
+        Eigen::Map<in_vec>(gx, cols).noalias() =
+            Eigen::Map<const weights>(p, rows, cols).transpose() * Eigen::Map<const out_vec>(gy, rows);
+      for (std::size_t r = 0; r < Units; ++r) apply(r * inputs, x, gy[r], inputs);
+      apply(weight_count, gy, Scalar(1), Units);
     }
   };
 };

@@ -137,7 +137,8 @@ class learner {
   }
 
   /// Learns one sample: its gradient is accumulated and the optimizer steps once
-  /// batch_size samples are pending. non_finite_input (x not finite, or the loss
+  /// batch_size samples are pending (batch_size 1: each layer is updated as soon as its
+  /// gradient is known, sequential::backward_apply). non_finite_input (x not finite, or the loss
   /// overflowed) or label_out_of_range / non_finite_input for a bad target: nothing changed.
   status partial_fit(const input_type& x, const target_type& y) noexcept {
     if (!all_finite(x)) return status::non_finite_input;
@@ -148,8 +149,21 @@ class learner {
     const Scalar l = loss_type::loss_gradient(z, y, g);
     if (!is_finite(l) || !finite_range(g, outputs)) return status::non_finite_input;
     random_ = r;
-    net_.template backward<Batch>(x.data(), saved_.data(), gradient_scratch_.data(), gradient_.data(), 1);
     last_loss_ = l;
+    if (params_.batch_size == 1) {
+      // The step follows at once (pending_ is 0): each layer's gradient goes straight into
+      // the optimizer, never into gradient_ (the same values and arithmetic as below).
+      const auto c = optimizer_type::begin_step(optimizer_.data(), learning_rate(), params_.optimizer);
+      Scalar* w = net_.parameters().data();
+      net_.template backward_apply<Batch>(x.data(), saved_.data(), gradient_scratch_.data(), gradient_.data(),
+                                          [&](std::size_t first, const Scalar* values, Scalar scale, std::size_t count) {
+                                            optimizer_type::update(w + first, values, scale, count, optimizer_.data(),
+                                                                   first, c, params_.optimizer);
+                                          });
+      ++updates_;
+      return status::ok;
+    }
+    net_.template backward<Batch>(x.data(), saved_.data(), gradient_scratch_.data(), gradient_.data(), 1);
     if (++pending_ >= params_.batch_size) apply_update();
     return status::ok;
   }

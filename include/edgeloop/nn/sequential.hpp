@@ -174,6 +174,18 @@ class sequential {
     backward_layers<layer_count - 1, Batch>(x, saved, gradient_scratch, grad, n);
   }
 
+  /// Backward for the one sample of the last forward_train<Batch> that hands each layer's
+  /// parameter gradient to apply(first, g, scale, count) as soon as it is known: the
+  /// gradient of parameters first..first+count of the block is scale * g[0..count), so that an optimizer updates right away: layer I's input gradient is
+  /// computed before its parameters change, so every gradient is the one backward() gives.
+  /// Layers with backward_apply (dense) never store theirs; the others write it into
+  /// `grad` (param_count scalars, all zero on entry and on return).
+  template <std::size_t Batch, class Apply>
+  void backward_apply(const Scalar* x, const Scalar* saved, Scalar* gradient_scratch, Scalar* grad,
+                      Apply&& apply) noexcept {
+    backward_apply_layers<layer_count - 1, Batch>(x, saved, gradient_scratch, grad, apply);
+  }
+
   friend bool operator==(const sequential& a, const sequential& b) noexcept { return a.params_ == b.params_; }
 
  private:
@@ -211,6 +223,31 @@ class sequential {
     layer<I>::backward(params_.data() + param_offsets[I], in, out, aux, gradient_buffer<I, Batch>(scratch), gin,
                        grad + param_offsets[I], n);
     if constexpr (I > 0) backward_layers<I - 1, Batch>(x, saved, scratch, grad, n);
+  }
+
+  template <std::size_t I, std::size_t Batch, class Apply>
+  void backward_apply_layers(const Scalar* x, const Scalar* saved, Scalar* scratch, Scalar* grad,
+                             Apply& apply) noexcept {
+    using L = layer<I>;
+    const Scalar* in = I == 0 ? x : saved + Batch * output_offsets[I == 0 ? 0 : I - 1];
+    const Scalar* out = output_of<I, Batch>(saved);
+    const Scalar* aux = saved + Batch * (output_offsets[layer_count] + aux_offsets[I]);
+    Scalar* gin = I == 0 ? nullptr : gradient_buffer<(I == 0 ? 0 : I - 1), Batch>(scratch);
+    const Scalar* gout = gradient_buffer<I, Batch>(scratch);
+    Scalar* p = params_.data() + param_offsets[I];
+    if constexpr (requires { L::has_backward_apply; }) {
+      L::backward_apply(p, in, gout, gin, [&](std::size_t offset, const Scalar* g, Scalar scale, std::size_t count) {
+        apply(param_offsets[I] + offset, g, scale, count);
+      });
+    } else {
+      Scalar* gp = grad + param_offsets[I];
+      L::backward(p, in, out, aux, gout, gin, gp, 1);
+      if constexpr (L::param_count > 0) {
+        apply(param_offsets[I], static_cast<const Scalar*>(gp), Scalar(1), L::param_count);
+        for (std::size_t i = 0; i < L::param_count; ++i) gp[i] = Scalar(0);
+      }
+    }
+    if constexpr (I > 0) backward_apply_layers<I - 1, Batch>(x, saved, scratch, grad, apply);
   }
 
   std::array<Scalar, param_count> params_;

@@ -6,10 +6,12 @@
 /// State: the velocity v (P scalars; none without momentum is still P, kept for layout).
 
 #include <cstddef>
+#include <limits>
 
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
 #include "../core/status.hpp"
+#include "detail/flush_tiny.hpp"
 
 namespace edgeloop::nn {
 
@@ -39,21 +41,39 @@ struct sgd {
         if (!is_finite(s[i])) return false;
       return true;
     }
-    /// One update with gradient grad_scale * g and learning rate lr.
-    static void step(Scalar* w, const Scalar* g, Scalar grad_scale, Scalar* s, Scalar lr, const params& p) noexcept {
-      using arr = Eigen::Array<Scalar, static_cast<int>(P), 1>;
-      Eigen::Map<arr> wa(w), v(s);
-      const Eigen::Map<const arr> ga(g);
+    /// What one step shares among all parameters.
+    struct step_constants {
+      Scalar learning_rate;
+    };
+    static step_constants begin_step(Scalar*, Scalar lr, const params&) noexcept { return {lr}; }
+    /// Updates the parameters w[0..count), which are parameters first.. of the block,
+    /// with the gradient scale * g[0..count). Velocities below 2^26 times the smallest
+    /// normal number are flushed to 0 (detail/flush_tiny.hpp).
+    static void update(Scalar* w, const Scalar* g, Scalar scale, std::size_t count, Scalar* s, std::size_t first,
+                       const step_constants& c, const params& p) noexcept {
+      const auto len = static_cast<Eigen::Index>(count);
+      const Scalar lr = c.learning_rate;
+      Eigen::Map<arr> wa(w, len), v(s + first, len);
+      const auto ga = scale * Eigen::Map<const arr>(g, len);
       if (p.momentum > Scalar(0)) {
-        v = p.momentum * v + (grad_scale * ga + p.weight_decay * wa);
+        v = p.momentum * v + (ga + p.weight_decay * wa);
+        detail::flush_tiny(v.data(), len, tiny_v);
         if (p.nesterov)
-          wa -= lr * ((grad_scale * ga + p.weight_decay * wa) + p.momentum * v);
+          wa -= lr * ((ga + p.weight_decay * wa) + p.momentum * v);
         else
           wa -= lr * v;
       } else {
-        wa -= lr * (grad_scale * ga + p.weight_decay * wa);
+        wa -= lr * (ga + p.weight_decay * wa);
       }
     }
+    /// One update with gradient grad_scale * g and learning rate lr.
+    static void step(Scalar* w, const Scalar* g, Scalar grad_scale, Scalar* s, Scalar lr, const params& p) noexcept {
+      update(w, g, grad_scale, P, s, 0, begin_step(s, lr, p), p);
+    }
+
+   private:
+    using arr = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
+    static constexpr Scalar tiny_v = std::numeric_limits<Scalar>::min() * Scalar(67108864);  // 2^26
   };
 };
 
