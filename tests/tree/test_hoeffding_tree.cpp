@@ -207,6 +207,74 @@ TEST_CASE("naive Bayes leaf posterior matches a hand computation", "[tree][hoeff
   CHECK(m.predict({1.0, 5.0}) == 1);  // the majority, whatever x is
 }
 
+TEST_CASE("naive Bayes: an unseen class and a point mass elsewhere have likelihood 0 (MOA)", "[tree][hoeffding]") {
+  using tree = nb_tree;
+  arena::clear();
+  tree::params p;
+  p.leaf = leaf_prediction::naive_bayes;
+  tree& t = arena::make<tree>(p);
+  const double xs[3][2] = {{1.0, 5.0}, {2.0, 4.0}, {1.5, 6.5}};
+  for (const auto& x : xs) REQUIRE(t.partial_fit({x[0], x[1]}, 0) == status::ok);
+  REQUIRE(t.partial_fit({4.0, 1.0}, 1) == status::ok);  // class 1: one value per attribute
+  // Class 1 is a point mass at (4, 1): likelihood 0 anywhere else, 1 there.
+  const auto away = t.predict_proba({3.0, 3.5});
+  CHECK(away[0] == 1.0);
+  CHECK(away[1] == 0.0);
+  CHECK(t.predict({3.0, 3.5}) == 0);
+  const long double pi = 3.14159265358979323846264338327950288L;
+  auto density = [&](long double a, long double b, long double c, long double x) {
+    const long double m = (a + b + c) / 3, var = ((a - m) * (a - m) + (b - m) * (b - m) + (c - m) * (c - m)) / 2;
+    return std::exp(-(x - m) * (x - m) / (2 * var)) / std::sqrt(2 * pi * var);
+  };
+  const long double l0 = 3.0L / 4 * density(1.0L, 2.0L, 1.5L, 4.0L) * density(5.0L, 4.0L, 6.5L, 1.0L);
+  const long double l1 = 1.0L / 4;
+  const auto at = t.predict_proba({4.0, 1.0});
+  CHECK(close(at[1], l1 / (l0 + l1), 1e-9L));
+  CHECK(t.predict({4.0, 1.0}) == 1);
+
+  // Every class a point mass away from the query: naive Bayes has no opinion and the leaf
+  // gives its class frequencies (MOA would answer class 0).
+  tree& u = arena::make<tree>(p);
+  for (int i = 0; i < 2; ++i) REQUIRE(u.partial_fit({1.0, 1.0}, 0) == status::ok);
+  for (int i = 0; i < 3; ++i) REQUIRE(u.partial_fit({2.0, 2.0}, 1) == status::ok);
+  const auto none = u.predict_proba({5.0, 5.0});
+  CHECK(close(none[0], 2.0L / 5, 1e-12L));
+  CHECK(close(none[1], 3.0L / 5, 1e-12L));
+  CHECK(u.predict({5.0, 5.0}) == 1);
+  const auto on = u.predict_proba({1.0, 1.0});  // class 0's point: only class 0 is possible
+  CHECK(on[0] == 1.0);
+  CHECK(u.predict({1.0, 1.0}) == 0);
+}
+
+TEST_CASE("naive Bayes on a nominal attribute: Laplace over the values seen with each class (MOA)", "[tree][hoeffding]") {
+  using tree = nominal_tree;
+  arena::clear();
+  tree::params p;
+  p.leaf = leaf_prediction::naive_bayes;
+  p.nominal_cardinality = {4, 0};
+  tree& t = arena::make<tree>(p);
+  const float xs[7][2] = {{0, 1.0f}, {0, 2.0f}, {1, 1.5f}, {0, 4.0f}, {3, 5.0f}, {3, 6.5f}, {3, 5.5f}};
+  const class_label ys[7] = {0, 0, 0, 1, 1, 1, 1};
+  for (int i = 0; i < 7; ++i) REQUIRE(t.partial_fit({xs[i][0], xs[i][1]}, ys[i]) == status::ok);
+  REQUIRE(t.node_count() == 1);
+  // Class 0 has shown values 0..1 (2 values), class 1 values 0..3 (4 values): the value 2
+  // has likelihood (0 + 1) / (3 + 2) and (0 + 1) / (4 + 4).
+  const long double pi = 3.14159265358979323846264338327950288L;
+  auto density = [&](std::initializer_list<long double> v, long double x) {
+    long double m = 0, s = 0;
+    for (long double a : v) m += a;
+    m /= static_cast<long double>(v.size());
+    for (long double a : v) s += (a - m) * (a - m);
+    const long double var = s / static_cast<long double>(v.size() - 1);
+    return std::exp(-(x - m) * (x - m) / (2 * var)) / std::sqrt(2 * pi * var);
+  };
+  const long double l0 = 3.0L / 7 * (1.0L / 5) * density({1.0L, 2.0L, 1.5L}, 3.0L);
+  const long double l1 = 4.0L / 7 * (1.0L / 8) * density({4.0L, 5.0L, 6.5L, 5.5L}, 3.0L);
+  const auto proba = t.predict_proba({2.0f, 3.0f});
+  CHECK(close(proba[0], l0 / (l0 + l1), 1e-5L));
+  CHECK(close(proba[1], l1 / (l0 + l1), 1e-5L));
+}
+
 TEST_CASE("a threshold concept y = x0 > 0.3 is learned and the root splits near 0.3", "[tree][hoeffding]") {
   arena::clear();
   threshold_tree& t = arena::make<threshold_tree>();

@@ -16,7 +16,8 @@
 ///    "sum" procedure. Memory (2*Bins + 4)*Classes Scalars.
 ///  - nominal observer (values 0..k-1): per value per class weights and per class totals;
 ///    multiway (one branch per value) or binary (value == v vs the rest) suggestions;
-///    likelihood (n_vc + 1)/(n_c + k) (Laplace). Memory (MaxValues + 1)*Classes Scalars.
+///    likelihood (n_vc + 1)/(n_c + m_c) (Laplace, m_c = 1 + the largest value seen with
+///    class c, as MOA). Memory (MaxValues + 1)*Classes Scalars.
 ///
 /// A numeric observer policy is a type with `template <class Scalar, size_t Classes>
 /// using observer = ...;` whose observer satisfies numeric_attribute_observer.
@@ -178,12 +179,19 @@ struct gaussian_observer {
     }
   }
 
-  /// log N(x; mean_c, var_c); classes without a positive variance contribute nothing
-  /// (as MOA/River, whose density is then 0 and skipped).
+  /// log N(x; mean_c, var_c), as MOA's GaussianEstimator: a class this observer has not
+  /// seen has likelihood 0 (log -inf), and a class without spread (one value, or all
+  /// equal) is a point mass: likelihood 1 at its mean, 0 elsewhere. (Skipping such classes
+  /// instead, as before, favours a class seen once or never at a young leaf over those
+  /// with real densities whenever densities are below 1: Elec2 78.90%, against 79.19% with
+  /// this rule, as streamDM-C++.)
   static void add_log_likelihood(const Scalar* d, Scalar x, std::size_t c,
                                  log_likelihood_accumulator<Scalar>& acc) noexcept {
     const Scalar n = d[n_ + c], m2 = d[m2_ + c];
-    if (!(n > Scalar(1)) || !(m2 > Scalar(0))) return;
+    if (!(n > Scalar(1)) || !(m2 > Scalar(0))) {
+      if (!(n > Scalar(0)) || x != d[mean_ + c]) acc.add_log(-std::numeric_limits<Scalar>::infinity());
+      return;
+    }
     acc.add_gaussian(x - d[mean_ + c], (n - Scalar(1)) / m2);
   }
 };
@@ -377,10 +385,22 @@ struct nominal_observer {
       }
     }
   }
+  /// Laplace likelihood as MOA's NominalAttributeClassObserver: (n_vc + 1) / (n_c + m_c),
+  /// m_c = 1 + the largest value seen with class c; 0 (log -inf) for a class not seen.
   static void add_log_likelihood(const Scalar* d, std::size_t value, std::size_t cardinality, std::size_t c,
                                  log_likelihood_accumulator<Scalar>& acc) noexcept {
-    acc.add_log(std::log((d[value * Classes + c] + Scalar(1)) /
-                         (d[total_ + c] + static_cast<Scalar>(cardinality))));
+    if (!(d[total_ + c] > Scalar(0))) {
+      acc.add_log(-std::numeric_limits<Scalar>::infinity());
+      return;
+    }
+    std::size_t values = 0;
+    for (std::size_t v = cardinality; v > 0; --v) {
+      if (d[(v - 1) * Classes + c] > Scalar(0)) {
+        values = v;
+        break;
+      }
+    }
+    acc.add_log(std::log((d[value * Classes + c] + Scalar(1)) / (d[total_ + c] + static_cast<Scalar>(values))));
   }
 };
 

