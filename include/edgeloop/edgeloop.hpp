@@ -94,6 +94,7 @@
 #include "anomaly/autoencoder_detector.hpp"
 #include "anomaly/gaussian_detector.hpp"
 #include "anomaly/half_space_trees.hpp"
+#include "anomaly/likelihood_ensemble.hpp"
 #include "anomaly/one_class_svm_detector.hpp"
 #include "anomaly/p2_quantile.hpp"
 #include "anomaly/quantile_threshold.hpp"

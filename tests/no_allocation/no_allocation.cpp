@@ -257,13 +257,16 @@ int main() {
   static gaussian_detector<float, 8> gauss;
   static quantile_threshold<float> threshold({0.01f, 1000, 100});
   static anomaly_likelihood<float, 10> likelihood;
-  expect_no_allocation("anomaly: half_space_trees, gaussian_detector, quantile_threshold, likelihood", [&] {
+  static likelihood_ensemble<float, 2> ensemble;
+  expect_no_allocation("anomaly: half_space_trees, gaussian_detector, quantile_threshold, likelihood, ensemble", [&] {
     for (int i = 0; i < 1000; ++i) {
       const vec8 x = sample();
-      float a = 0, b = 0;
+      float a = 0, b = 0, c = 0;
       if (score_then_learn(hst, x, a) != status::ok || score_then_learn(gauss, x, b) != status::ok) std::abort();
       test::do_not_optimize(threshold.update(a));
       test::do_not_optimize(likelihood.update(b));
+      if (score_then_learn(ensemble, {a, b}, c) != status::ok) std::abort();
+      test::do_not_optimize(c);
     }
     test::do_not_optimize(hst.state());
   });

@@ -10,11 +10,13 @@
 //            standardised by a streaming standard_scaler (param standardize)
 //         -> detector: score with what was learned before the value, then learn it
 //         -> raw = min(1, max(0, score - offset) / scale)        (params offset, scale)
-//         -> anomaly_likelihood<double, 10> (learning period = NAB probation; post.likelihood,
-//            post.learning_period, post.min_std, post.long_forgetting)
-//         -> a "red" alarm (likelihood >= 0.99999) right after another red alarm is lowered to
-//            0.999 (Numenta's filtering of repeated alarms; post.suppress_repeats, and
-//            post.refractory rows after a red alarm, default 0)
+//         -> likelihood_ensemble<double, Members, 10>: anomaly_likelihood per member (learning
+//            period = NAB probation; post.likelihood, post.learning_period, post.min_std,
+//            post.long_forgetting), the largest member likelihood, and a "red" alarm
+//            (likelihood >= 0.99999) right after another red alarm lowered to 0.999
+//            (Numenta's filtering of repeated alarms; post.suppress_repeats, and
+//            post.refractory rows after a red alarm, default 0). One member for a single
+//            detector; an ensemble ("ensemble", or --detector A+B) has several.
 //         -> log_scale() in [0, 1]
 //         -> 1.0 for a value outside the range seen so far by more than
 //            post.spatial_tolerance x that range (Numenta's "spatial anomaly" rule).
@@ -35,10 +37,10 @@
 #include <string>
 #include <vector>
 
-#include "edgeloop/anomaly/anomaly_likelihood.hpp"
 #include "edgeloop/anomaly/autoencoder_detector.hpp"
 #include "edgeloop/anomaly/gaussian_detector.hpp"
 #include "edgeloop/anomaly/half_space_trees.hpp"
+#include "edgeloop/anomaly/likelihood_ensemble.hpp"
 #include "edgeloop/anomaly/one_class_svm_detector.hpp"
 #include "edgeloop/anomaly/univariate_features.hpp"
 #include "edgeloop/nn/dense.hpp"
@@ -157,7 +159,7 @@ detector_entry entry(std::string name, std::string description, common_options d
     if (Detector::validate(a.d) != edgeloop::status::ok) throw usage_error("invalid parameters for " + name);
     return std::make_unique<detector_scorer<Detector>>(a.c, a.d);
   };
-  return {std::move(name), std::move(description), make};
+  return {std::move(name), std::move(description), make, {}};
 }
 
 std::vector<detector_entry> make_detectors() {
@@ -193,6 +195,13 @@ std::vector<detector_entry> make_detectors() {
                              b("gamma", p.gamma);
                              b("seed", p.seed);
                            }));
+  // The two best single detectors on NAB, of different kinds (reconstruction error of five
+  // window features; a kernel boundary around [value, delta]): an alarm when either finds
+  // the recent past improbable. Members' parameters: NAME.KEY, or KEY for both (seed).
+  d.push_back({"ensemble",
+               "likelihood_ensemble of autoencoder_detector and one_class_svm (the larger of their anomaly likelihoods)",
+               {},
+               {"autoencoder_detector", "one_class_svm"}});
   return d;
 }
 
@@ -209,36 +218,37 @@ struct post_params {
   double spatial_tolerance = 0.02;  ///< <= 0: off (Numenta uses 0.05; 0.02 scored higher here for every detector)
 };
 
-using likelihood = edgeloop::anomaly_likelihood<double, 10>;
-
-std::vector<double> score_series(const edgeloop::host::nab_data_series& s, series_scorer& scorer, const post_params& pp) {
-  likelihood::params lp;
-  lp.learning_period = pp.learning_period ? pp.learning_period
-                                          : static_cast<std::uint32_t>(edgeloop::host::nab_probation_rows(s.values.size()));
-  lp.min_std = pp.min_std;
-  lp.long_forgetting = pp.long_forgetting;
-  if (likelihood::validate(lp) != edgeloop::status::ok) throw usage_error("invalid post-processing parameters");
-  likelihood lk(lp);
-  constexpr double red_tail = 1e-5, yellow_tail = 1e-3;
-  double previous_tail = 1.0;
-  std::size_t since_red = std::numeric_limits<std::size_t>::max() / 2;
+/// Members' raw scores -> likelihood_ensemble (one anomaly_likelihood per member, the
+/// largest likelihood, Numenta's filter of repeated red alarms) -> log scaling, then the
+/// spatial rule on the value. One member: the single-detector pipeline.
+template <std::size_t Members>
+std::vector<double> score_series_with(const edgeloop::host::nab_data_series& s,
+                                      const std::vector<std::unique_ptr<series_scorer>>& members, const post_params& pp) {
+  using ensemble = edgeloop::likelihood_ensemble<double, Members, 10>;
+  typename ensemble::params ep;
+  ep.likelihood.learning_period = pp.learning_period ? pp.learning_period
+                                                     : static_cast<std::uint32_t>(edgeloop::host::nab_probation_rows(s.values.size()));
+  ep.likelihood.min_std = pp.min_std;
+  ep.likelihood.long_forgetting = pp.long_forgetting;
+  ep.suppress_repeats = pp.suppress_repeats;
+  ep.refractory = pp.refractory;
+  if (ensemble::validate(ep) != edgeloop::status::ok) throw usage_error("invalid post-processing parameters");
+  ensemble combined(ep);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   std::vector<double> out;
   out.reserve(s.values.size());
   for (std::size_t i = 0; i < s.values.size(); ++i) {
     const double v = s.values[i];
-    const double raw = scorer.step(v, s.seconds[i]);
-    double score = raw;
+    typename ensemble::input_type raw{};
+    double score = 0;
+    for (std::size_t m = 0; m < Members; ++m) {
+      raw[m] = members[m]->step(v, s.seconds[i]);
+      score = std::max(score, raw[m]);
+    }
     if (pp.likelihood) {
-      double tail = 1.0 - lk.update(raw);
-      const double this_tail = tail;
-      ++since_red;
-      if (pp.suppress_repeats && tail <= red_tail) {
-        if (previous_tail <= red_tail || since_red <= pp.refractory) tail = yellow_tail;
-        else since_red = 0;
-      }
-      previous_tail = this_tail;
-      score = likelihood::log_scale(1.0 - tail);
+      double l = 0.5;
+      static_cast<void>(combined.score_then_learn(raw, l));  // raw scores are in [0, 1], never rejected
+      score = ensemble::log_scale(l);
     }
     if (pp.spatial_tolerance > 0 && i > 0) {
       const double margin = pp.spatial_tolerance * (hi - lo);
@@ -249,6 +259,19 @@ std::vector<double> score_series(const edgeloop::host::nab_data_series& s, serie
     out.push_back(score);
   }
   return out;
+}
+
+constexpr std::size_t max_members = 4;
+
+std::vector<double> score_series(const edgeloop::host::nab_data_series& s,
+                                 const std::vector<std::unique_ptr<series_scorer>>& members, const post_params& pp) {
+  switch (members.size()) {
+    case 1: return score_series_with<1>(s, members, pp);
+    case 2: return score_series_with<2>(s, members, pp);
+    case 3: return score_series_with<3>(s, members, pp);
+    case 4: return score_series_with<4>(s, members, pp);
+    default: throw usage_error("an ensemble has 1 to " + std::to_string(max_members) + " members");
+  }
 }
 
 std::string json_name(const std::string& s) {
@@ -279,16 +302,42 @@ int run_nab(const nab_request& req) {
   if (req.data.empty()) throw usage_error("--data DIR (the NAB corpus folder) is required");
   if (req.detector.empty()) throw usage_error("--detector NAME is required (see edgeloop-eval list-detectors)");
   const bool baseline = req.detector == "null" || req.detector == "perfect";
-  const detector_entry* entry = nullptr;
-  for (const auto& e : detectors())
-    if (e.name == req.detector) entry = &e;
-  if (!entry && !baseline)
-    throw usage_error("unknown detector '" + req.detector + "' (see edgeloop-eval list-detectors; baselines: null, perfect)");
+  // NAME, a registered ensemble, or NAME+NAME+... (an ensemble: the largest likelihood of
+  // the members' likelihoods).
+  std::vector<const detector_entry*> entries;
+  auto find = [](const std::string& name) -> const detector_entry* {
+    for (const auto& e : detectors())
+      if (e.name == name) return &e;
+    throw usage_error("unknown detector '" + name + "' (see edgeloop-eval list-detectors; baselines: null, perfect)");
+  };
+  if (!baseline) {
+    std::size_t start = 0;
+    while (start <= req.detector.size()) {
+      const std::size_t plus = std::min(req.detector.find('+', start), req.detector.size());
+      const detector_entry* e = find(req.detector.substr(start, plus - start));
+      if (e->members.empty()) entries.push_back(e);
+      for (const auto& m : e->members) entries.push_back(find(m));
+      start = plus + 1;
+    }
+    if (entries.size() > max_members) throw usage_error("an ensemble has 1 to " + std::to_string(max_members) + " members");
+  }
 
-  param_map detector_params, post_values;
+  // "post.KEY" for the post-processing; in an ensemble "NAME.KEY" for member NAME and a plain
+  // KEY for every member (e.g. seed).
+  param_map post_values;
+  std::vector<param_map> member_params(entries.size());
   for (const auto& [k, v] : req.params) {
-    if (k.rfind("post.", 0) == 0) post_values[k.substr(5)] = v;
-    else detector_params[k] = v;
+    if (k.rfind("post.", 0) == 0) {
+      post_values[k.substr(5)] = v;
+      continue;
+    }
+    bool prefixed = false;
+    for (std::size_t m = 0; m < entries.size(); ++m) {
+      const std::string prefix = entries[m]->name + ".";
+      if (entries.size() > 1 && k.rfind(prefix, 0) == 0) member_params[m][k.substr(prefix.size())] = v, prefixed = true;
+    }
+    if (!prefixed)
+      for (auto& mp : member_params) mp[k] = v;
   }
   const auto pp = bind_options<post_params>(post_values, "post", [](auto& p, auto& b) {
     b("likelihood", p.likelihood);
@@ -300,7 +349,8 @@ int run_nab(const nab_request& req) {
     b("spatial_tolerance", p.spatial_tolerance);
   });
   if (baseline && !req.params.empty()) throw usage_error("the " + req.detector + " baseline takes no parameters");
-  if (entry) static_cast<void>(entry->make(detector_params));  // parameter errors before reading data
+  for (std::size_t m = 0; m < entries.size(); ++m)
+    static_cast<void>(entries[m]->make(member_params[m]));  // parameter errors before reading data
 
   const auto data = host::read_nab_corpus(req.data);
   std::vector<host::nab_series> corpus;
@@ -316,8 +366,9 @@ int run_nab(const nab_request& req) {
       scores.emplace_back(s.values.size(), 0.0);
       for (const auto& w : s.labels.windows) scores.back()[w.first] = 1.0;
     } else {
-      auto scorer = entry->make(detector_params);
-      scores.push_back(score_series(s, *scorer, pp));
+      std::vector<std::unique_ptr<series_scorer>> members;
+      for (std::size_t m = 0; m < entries.size(); ++m) members.push_back(entries[m]->make(member_params[m]));
+      scores.push_back(score_series(s, members, pp));
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -345,19 +396,21 @@ int run_nab(const nab_request& req) {
                     ",\"score\":" + json_number(standard.score) + ",\"profiles\":{";
     for (std::size_t i = 0; i < results.size(); ++i) {
       const auto& r = results[i];
-      j += (i ? "," : "") + json_name(r.profile.name) + ":{\"score\":" + json_number(r.score) +
+      if (i) j += ',';
+      j += json_name(r.profile.name) + ":{\"score\":" + json_number(r.score) +
            ",\"threshold\":" + json_number(r.threshold) + ",\"raw\":" + json_number(r.raw) +
            ",\"null\":" + json_number(r.null_raw) + ",\"perfect\":" + json_number(r.perfect_raw) + "}";
     }
     j += "},\"series\":[";
     for (std::size_t k = 0; k < corpus.size(); ++k) {
       const auto& s = standard.series[k];
-      j += (k ? "," : "") + std::string("{\"name\":") + json_name(corpus[k].name) +
+      if (k) j += ',';
+      j += std::string("{\"name\":") + json_name(corpus[k].name) +
            ",\"rows\":" + std::to_string(corpus[k].rows) + ",\"windows\":" + std::to_string(s.windows) +
            ",\"detected\":" + std::to_string(s.detected_windows) + ",\"false_positives\":" + std::to_string(s.false_positives);
       for (std::size_t i = 0; i < results.size(); ++i)
-        j += "," + json_name(std::string(results[i].profile.name) + "_raw") + ":" + json_number(results[i].series[k].raw) +
-             "," + json_name(results[i].profile.name) + ":" + json_number(host::nab_normalised_series_score(results[i], k));
+        j += ',' + json_name(std::string(results[i].profile.name) + "_raw") + ':' + json_number(results[i].series[k].raw) +
+             ',' + json_name(results[i].profile.name) + ':' + json_number(host::nab_normalised_series_score(results[i], k));
       j += "}";
     }
     j += "],\"seconds\":" + json_number(seconds) + "}";

@@ -27,7 +27,8 @@ class series_scorer {
 struct detector_entry {
   std::string name;
   std::string description;
-  std::function<std::unique_ptr<series_scorer>(const param_map&)> make;
+  std::function<std::unique_ptr<series_scorer>(const param_map&)> make;  ///< empty for an ensemble
+  std::vector<std::string> members;  ///< an ensemble's member detectors (likelihood_ensemble), else empty
 };
 
 /// Every registered detector, in list order.
