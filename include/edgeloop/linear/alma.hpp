@@ -21,6 +21,7 @@
 #include "../core/concepts.hpp"
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 
 namespace edgeloop {
@@ -48,6 +49,7 @@ class alma {
     params p;
     std::array<Scalar, Features> w;
     std::uint32_t k;
+    [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(std::uint32_t)), 3> reserved2{};  ///< 0
   };
   static constexpr std::uint32_t magic = 0x414D4C41u;  // "ALMA"
   static constexpr std::uint16_t version = 1;

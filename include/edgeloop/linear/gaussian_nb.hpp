@@ -26,6 +26,7 @@
 #include "../core/assert.hpp"
 #include "../core/concepts.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 
 namespace edgeloop {
@@ -58,6 +59,7 @@ class gaussian_nb {
     std::array<Scalar, Classes * Features> mean;  ///< [class][feature]
     std::array<Scalar, Classes * Features> m2;    ///< [class][feature]
     std::array<std::uint32_t, Classes> counts;
+    [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(std::uint32_t) * Classes), 4> reserved2{};  ///< 0
   };
 
   static constexpr std::uint32_t magic = 0x424E4147u;  // "GANB" little-endian

@@ -23,6 +23,7 @@
 #include "../core/concepts.hpp"
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 #include "detail/linear_weights.hpp"
 
@@ -58,6 +59,7 @@ class passive_aggressive_classifier {
     Scalar c = Scalar(1);  ///< aggressiveness, > 0
     pa_variant variant = pa_variant::pa1;
     bool fit_intercept = true;
+    explicit_padding<sizeof(Scalar) - 2> reserved{};  ///< 0: no undefined bytes in state_type
   };
   struct state_type {
     std::uint32_t magic;
@@ -141,6 +143,7 @@ class passive_aggressive_regressor {
     Scalar epsilon = Scalar(0.1);  ///< insensitive width, >= 0
     pa_variant variant = pa_variant::pa1;
     bool fit_intercept = true;
+    explicit_padding<sizeof(Scalar) - 2> reserved{};  ///< 0: no undefined bytes in state_type
   };
   struct state_type {
     std::uint32_t magic;

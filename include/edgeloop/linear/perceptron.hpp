@@ -16,6 +16,7 @@
 #include "../core/concepts.hpp"
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 #include "detail/linear_weights.hpp"
 
@@ -33,6 +34,7 @@ class perceptron {
   struct params {
     Scalar eta0 = Scalar(1);  ///< step size, > 0
     bool fit_intercept = true;
+    explicit_padding<sizeof(Scalar) - 1> reserved{};  ///< 0: no undefined bytes in state_type
   };
 
   struct state_type {
@@ -43,6 +45,7 @@ class perceptron {
     std::array<Scalar, Features> w;
     Scalar b;
     std::uint32_t mistakes;
+    [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(std::uint32_t)), 7> reserved2{};  ///< 0
   };
 
   static constexpr std::uint32_t magic = 0x50524345u;  // "ECRP"

@@ -29,6 +29,7 @@
 #include "../core/assert.hpp"
 #include "../core/concepts.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 #include "detail/sgd_core.hpp"
 #include "sgd_policies.hpp"
@@ -55,12 +56,14 @@ class sgd_classifier {
     sgd_loss loss = sgd_loss::hinge;           ///< log_loss, hinge, modified_huber or perceptron
     sgd_penalty penalty = sgd_penalty::l2;
     sgd_learning_rate learning_rate = sgd_learning_rate::optimal;
+    explicit_padding<sizeof(Scalar) - 3> reserved0{};  ///< 0: no undefined bytes in state_type
     Scalar alpha = Scalar(1e-4);               ///< penalty strength, >= 0 (> 0 for "optimal")
     Scalar l1_ratio = Scalar(0.15);            ///< elastic-net mixing, in [0, 1]
     Scalar eta0 = Scalar(0.01);                ///< constant / inverse scaling / AdaGrad step, > 0
     Scalar power_t = Scalar(0.5);              ///< inverse scaling exponent
     Scalar adagrad_epsilon = Scalar(1e-8);     ///< AdaGrad denominator guard, > 0
     bool fit_intercept = true;
+    explicit_padding<sizeof(Scalar) - 1> reserved1{};  ///< 0
   };
 
   struct state_type {
@@ -68,6 +71,7 @@ class sgd_classifier {
     std::uint16_t version;
     std::uint16_t reserved;
     params p;
+    [[no_unique_address]] explicit_padding<padding_to(8, 8 + sizeof(params)), 6> reserved_core{};  ///< 0: core is 8-aligned
     detail::sgd_core<Scalar, Features, rows> core;
   };
 

@@ -16,6 +16,7 @@
 #include "../core/assert.hpp"
 #include "../core/concepts.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 #include "detail/sgd_core.hpp"
 #include "sgd_policies.hpp"
@@ -35,6 +36,7 @@ class sgd_regressor {
     sgd_loss loss = sgd_loss::squared;  ///< squared, huber or epsilon_insensitive
     sgd_penalty penalty = sgd_penalty::l2;
     sgd_learning_rate learning_rate = sgd_learning_rate::inverse_scaling;
+    explicit_padding<sizeof(Scalar) - 3> reserved0{};  ///< 0: no undefined bytes in state_type
     Scalar alpha = Scalar(1e-4);
     Scalar l1_ratio = Scalar(0.15);
     Scalar eta0 = Scalar(0.01);
@@ -42,6 +44,7 @@ class sgd_regressor {
     Scalar epsilon = Scalar(0.1);  ///< Huber / epsilon-insensitive width, >= 0
     Scalar adagrad_epsilon = Scalar(1e-8);
     bool fit_intercept = true;
+    explicit_padding<sizeof(Scalar) - 1> reserved1{};  ///< 0
   };
 
   struct state_type {
@@ -49,6 +52,7 @@ class sgd_regressor {
     std::uint16_t version;
     std::uint16_t reserved;
     params p;
+    [[no_unique_address]] explicit_padding<padding_to(8, 8 + sizeof(params)), 5> reserved_core{};  ///< 0: core is 8-aligned
     detail::sgd_core<Scalar, Features, 1> core;
   };
 

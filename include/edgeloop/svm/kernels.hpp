@@ -23,6 +23,7 @@
 
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 
 namespace edgeloop {
@@ -63,6 +64,7 @@ struct polynomial_kernel {
     Scalar gamma = Scalar(1);   ///< > 0
     Scalar coef0 = Scalar(1);   ///< finite
     std::uint32_t degree = 3;   ///< 1..10
+    [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(std::uint32_t)), 16> reserved{};  ///< 0: no undefined bytes in states
   };
   static constexpr bool mergeable = false;
 

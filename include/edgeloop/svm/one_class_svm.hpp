@@ -26,6 +26,7 @@
 #include "../core/concepts.hpp"
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 #include "random_fourier_features.hpp"
 
@@ -54,7 +55,11 @@ class one_class_svm {
     Scalar rho;
     std::uint64_t seed;
     std::uint32_t steps;
+    [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(std::uint32_t)), 9> reserved1{};  ///< 0
     std::array<Scalar, Components> weights;
+    [[no_unique_address]] explicit_padding<padding_to(8, sizeof(Scalar) * Components + sizeof(std::uint32_t) +
+                                                             padding_to(alignof(Scalar), sizeof(std::uint32_t))), 10>
+        reserved2{};  ///< 0: up to the 8-byte alignment of seed
   };
   static constexpr std::uint32_t magic = 0x4D56534Fu;  // "OSVM"
   static constexpr std::uint16_t version = 1;

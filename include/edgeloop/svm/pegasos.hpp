@@ -27,6 +27,7 @@
 #include "../core/concepts.hpp"
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 
 namespace edgeloop {
@@ -59,6 +60,7 @@ class pegasos {
     std::uint8_t projection;
     Scalar lambda;
     std::uint32_t steps;
+    [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(std::uint32_t)), 11> reserved{};  ///< 0
     std::array<Scalar, outputs * width> weights;  ///< [output][feature], bias last
   };
 

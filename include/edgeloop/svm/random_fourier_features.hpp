@@ -23,6 +23,7 @@
 #include "../core/concepts.hpp"
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/rng.hpp"
 #include "../core/status.hpp"
 
@@ -45,6 +46,7 @@ class random_fourier_features {
     std::uint16_t version;
     std::uint16_t reserved;
     Scalar gamma;
+    [[no_unique_address]] explicit_padding<padding_to(8, sizeof(Scalar)), 8> reserved1{};  ///< 0
     std::uint64_t seed;
   };
 
@@ -83,7 +85,7 @@ class random_fourier_features {
   Scalar projection(std::size_t c, std::size_t j) const noexcept { return w_[c * Features + j]; }
   Scalar phase(std::size_t c) const noexcept { return b_[c]; }
 
-  state_type state() const noexcept { return {magic, version, 0, params_.gamma, params_.seed}; }
+  state_type state() const noexcept { return {magic, version, 0, params_.gamma, {}, params_.seed}; }
   status restore(const state_type& s) noexcept {
     if (s.magic != magic || s.version != version || s.reserved != 0) return status::invalid_state;
     const params p{s.gamma, s.seed};

@@ -30,6 +30,7 @@
 #include "../core/concepts.hpp"
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 #include "kernels.hpp"
 
@@ -55,6 +56,7 @@ class kernel_svm_predictor {
     kernel_params kernel;
     Scalar rho;
     std::uint32_t count;
+    [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(std::uint32_t)), 12> reserved1{};  ///< 0
     std::array<Scalar, MaxSupport * Features> vectors;  ///< unused rows 0
     std::array<Scalar, MaxSupport> coefficients;        ///< y_i a_i; unused 0
   };
@@ -178,11 +180,14 @@ class smo_svm {
     Scalar c;
     Scalar tolerance;
     std::uint32_t max_iterations;
+    [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(std::uint32_t)), 13> reserved1{};  ///< 0
     kernel_params kernel;
     Scalar rho;
     std::uint32_t count;
+    [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(std::uint32_t)), 14> reserved2{};  ///< 0
     std::array<Scalar, MaxSamples * Features> samples;  ///< unused rows 0
     std::array<std::int8_t, MaxSamples> labels;         ///< +1 / -1, unused 0
+    [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), MaxSamples), 15> reserved3{};  ///< 0
     std::array<Scalar, MaxSamples> alphas;              ///< unused 0
   };
 

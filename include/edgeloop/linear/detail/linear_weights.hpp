@@ -11,6 +11,7 @@
 
 #include "../../core/linalg.hpp"
 #include "../../core/numeric.hpp"
+#include "../../core/padding.hpp"
 #include "../../core/status.hpp"
 
 namespace edgeloop::detail {
@@ -20,6 +21,7 @@ struct linear_weights {
   std::array<Scalar, Features> w;
   Scalar b;
   std::uint32_t updates;  ///< saturates at 2^32 - 1
+  [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(std::uint32_t)), 1> reserved{};  ///< 0
 
   void reset() noexcept {
     w.fill(Scalar(0));

@@ -16,6 +16,7 @@
 
 #include "../../core/linalg.hpp"
 #include "../../core/numeric.hpp"
+#include "../../core/padding.hpp"
 #include "../../core/status.hpp"
 #include "../sgd_policies.hpp"
 
@@ -50,6 +51,8 @@ struct sgd_core {
   std::array<Scalar, Rows> g2_intercept;        ///< AdaGrad: for the intercepts
   Scalar wscale;
   Scalar u;                                     ///< L1: total penalty per weight so far
+  [[no_unique_address]] explicit_padding<padding_to(8, sizeof(Scalar) * (3 * Rows * Features + 2 * Rows + 2)), 2>
+      reserved{};                               ///< 0: no undefined bytes before samples
   std::uint64_t samples;                        ///< updates made (t - 1)
 
   void reset() noexcept {
