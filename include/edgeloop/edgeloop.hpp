@@ -8,6 +8,7 @@
 #include "core/concepts.hpp"
 #include "core/linalg.hpp"
 #include "core/numeric.hpp"
+#include "core/padding.hpp"
 #include "core/ring_buffer.hpp"
 #include "core/rng.hpp"
 #include "core/static_vector.hpp"
