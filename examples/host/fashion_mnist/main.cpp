@@ -29,6 +29,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@
 #include "edgeloop/host/timer.hpp"
 #include "edgeloop/nn/distillation.hpp"
 #include "edgeloop/nn/fit.hpp"
+#include "edgeloop/nn/pruned_learner.hpp"
 #include "fashion_mnist_data.hpp"
 
 namespace nn = edgeloop::nn;
@@ -48,6 +50,10 @@ using fashion_mnist::image_set;
 using fashion_mnist::load;
 using fashion_mnist::pixels;
 
+// The (T, alpha) grid of --model distill (the loss takes them at compile time: distill_grid).
+constexpr float distill_temperatures[] = {1.0f, 2.0f, 4.0f};
+constexpr float distill_alphas[] = {0.5f, 0.9f};
+
 struct options {
   std::string model = "mlp";
   std::string data = "/usr/share/datasets/fashion-mnist";
@@ -58,11 +64,18 @@ struct options {
   std::uint64_t seed = 1;
   bool json = false;
   bool test_every_epoch = false;  // also print the test accuracy after each epoch (not timed)
+  std::vector<std::uint64_t> seeds;   // --model distill: student seeds (default: --seed)
+  float validation_fraction = 0.1f;    // --model distill: held out to choose T and alpha
+  float temperature = 0.0f;            // --model distill: 0 = choose from the grid
+  float alpha = -1.0f;                 // --model distill: < 0 = choose from the grid
+  std::vector<float> prune;            // --prune: sparsities to prune the trained model to
+  std::uint32_t prune_epochs = 4;      // fine-tuning epochs per sparsity (gradual pruning in the first half)
+  nn::pruning_scope prune_scope = nn::pruning_scope::per_layer;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::fprintf(stderr,
-               "fashion_mnist: %s\nusage: fashion_mnist [--model mlp|cnn|distill] [--epochs N] [--student-epochs N] [--lr-decay-epochs K] [--lr-decay G] [--data DIR] [--seed N] [--test-every-epoch] [--json]\n",
+               "fashion_mnist: %s\nusage: fashion_mnist [--model mlp|cnn|distill] [--epochs N] [--student-epochs N] [--lr-decay-epochs K] [--lr-decay G] [--data DIR] [--seed N] [--test-every-epoch] [--prune S1,S2,...] [--prune-epochs N] [--prune-scope layer|global] [--seeds S1,S2,...] [--validation-fraction F] [--temperature T] [--alpha A] [--json]\n",
                message.c_str());
   std::exit(2);
 }
@@ -84,6 +97,28 @@ options parse(int argc, char** argv) {
     else if (a == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
     else if (a == "--json") o.json = true;
     else if (a == "--test-every-epoch") o.test_every_epoch = true;
+    else if (a == "--seeds") {
+      std::stringstream list(value());
+      for (std::string item; std::getline(list, item, ',');) o.seeds.push_back(std::strtoull(item.c_str(), nullptr, 10));
+    } else if (a == "--validation-fraction") o.validation_fraction = std::strtof(value().c_str(), nullptr);
+    else if (a == "--temperature") o.temperature = std::strtof(value().c_str(), nullptr);
+    else if (a == "--alpha") o.alpha = std::strtof(value().c_str(), nullptr);
+    else if (a == "--prune") {
+      std::stringstream list(value());
+      for (std::string item; std::getline(list, item, ',');) {
+        char* end = nullptr;
+        const float v = std::strtof(item.c_str(), &end);
+        if (end == item.c_str() || *end != '\0' || !(v >= 0.0f && v < 1.0f))
+          usage_error("--prune takes sparsities in [0, 1), e.g. 0,0.5,0.75,0.9 (0: dense, fine-tuned the same epochs)");
+        o.prune.push_back(v);
+      }
+    } else if (a == "--prune-epochs") o.prune_epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
+    else if (a == "--prune-scope") {
+      const std::string v = value();
+      if (v == "layer") o.prune_scope = nn::pruning_scope::per_layer;
+      else if (v == "global") o.prune_scope = nn::pruning_scope::global;
+      else usage_error("--prune-scope is layer or global");
+    }
     else usage_error("unknown argument '" + a + "'");
   }
   if (o.model != "mlp" && o.model != "cnn" && o.model != "cnn-plain" && o.model != "cnn-small" &&
@@ -92,7 +127,89 @@ options parse(int argc, char** argv) {
   if (o.epochs == 0) o.epochs = o.model == "mlp" ? 10 : 15;  // distill: the teacher's epochs
   if (o.lr_decay_epochs < 0) o.lr_decay_epochs = o.model == "mlp" ? 0 : 5;
   if (!(o.lr_decay > 0.0f && o.lr_decay <= 1.0f)) usage_error("--lr-decay must be in (0, 1]");
+  if (!o.prune.empty() && o.model == "distill") usage_error("--prune applies to mlp and the cnns");
+  if (o.prune_epochs < 2) usage_error("--prune-epochs must be at least 2");
+  if (o.seeds.empty()) o.seeds.push_back(o.seed);
+  if (!(o.validation_fraction > 0.0f && o.validation_fraction < 0.5f)) usage_error("--validation-fraction must be in (0, 0.5)");
+  bool t_ok = o.temperature == 0.0f, a_ok = o.alpha < 0.0f;
+  for (const float t : distill_temperatures) t_ok |= t == o.temperature;
+  for (const float a : distill_alphas) a_ok |= a == o.alpha;
+  if (!t_ok || !a_ok) usage_error("--temperature/--alpha: not in the compiled grid (T 1, 2, 4; alpha 0.5, 0.9)");
   return o;
+}
+
+// --prune: magnitude pruning of the trained model (nn::pruned_learner). For every
+// sparsity s a copy of the trained learner (weights, Adam state, learning-rate schedule)
+// is fine-tuned --prune-epochs epochs: the masks grow from 0 to s on Zhu & Gupta's cubic
+// schedule over the first half (recomputed every 100 updates), the second half fine-tunes
+// at s; pruned weights are zeroed after every optimizer step. Also reported: the accuracy
+// of one-shot pruning to s without fine-tuning.
+struct pruning_row {
+  float sparsity = 0;
+  double one_shot_accuracy = 0, test_accuracy = 0, seconds = 0;
+  std::size_t nonzero_params = 0, nonzero_weights = 0;
+};
+
+template <class Net>
+std::size_t nonzero(const Net& net) {
+  std::size_t n = 0;
+  for (const float w : net.parameters()) n += w != 0.0f;
+  return n;
+}
+
+template <class Model>
+std::vector<pruning_row> prune_and_fine_tune(const options& o, const Model& trained, const typename Model::params& mp,
+                                             const image_set& train, const image_set& test) {
+  using pruned = nn::pruned_learner<Model>;
+  using mask_type = typename pruned::pruning_type;
+  std::vector<std::uint32_t> order(train.size()), all(test.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
+  const std::span<const std::uint32_t> everything(all);
+  const auto updates_per_epoch = static_cast<std::uint32_t>((train.size() + 31) / 32);
+  std::FILE* log = o.json ? stderr : stdout;
+  std::vector<pruning_row> rows;
+  for (const float s : o.prune) {
+    pruning_row row;
+    row.sparsity = s;
+    typename pruned::params pp;
+    pp.learner = mp;
+    pp.scope = o.prune_scope;
+    auto one_shot = std::make_unique<pruned>(pp);
+    one_shot->learner() = trained;
+    if (one_shot->prune(s) != edgeloop::status::ok) throw std::runtime_error("prune failed");
+    const nn::batch_result<float> shot = one_shot->evaluate(test, everything);
+    row.one_shot_accuracy = static_cast<double>(shot.correct) / shot.samples;
+    one_shot.reset();
+    auto model = std::make_unique<pruned>(pp);  // dense again: the schedule prunes gradually
+    model->learner() = trained;
+    nn::pruning_schedule<float> schedule;
+    schedule.final_sparsity = s;
+    schedule.begin = model->updates();
+    schedule.end = schedule.begin + o.prune_epochs / 2 * updates_per_epoch;
+    schedule.frequency = 100;
+    if (model->set_schedule(schedule) != edgeloop::status::ok) throw std::runtime_error("bad pruning schedule");
+    nn::fit_params<float> fp;
+    fp.epochs = o.prune_epochs;
+    fp.batch_size = 32;
+    fp.validation_fraction = 0.0f;
+    fp.seed = o.seed + 1000;  // another shuffle than the dense training's
+    edgeloop::host::epoch_printer printer(log);
+    edgeloop::host::stopwatch clock;
+    std::fprintf(log, "pruning to sparsity %.2f:\n", static_cast<double>(s));
+    if (nn::fit(*model, train, std::span<std::uint32_t>(order), fp, [&](const nn::epoch_metrics<float>& m) { printer(m); }) !=
+        edgeloop::status::ok)
+      throw std::runtime_error("fit failed while pruning");
+    row.seconds = clock.elapsed_seconds();
+    const nn::batch_result<float> t = model->evaluate(test, everything);
+    row.test_accuracy = static_cast<double>(t.correct) / t.samples;
+    row.nonzero_params = nonzero(model->network());
+    row.nonzero_weights = model->mask().kept_count();
+    std::fprintf(log, "sparsity %.2f: one-shot %.2f%%, after fine-tuning %.2f%% (%zu of %zu prunable weights kept, %zu non-zero parameters)\n",
+                 static_cast<double>(s), 100.0 * row.one_shot_accuracy, 100.0 * row.test_accuracy, row.nonzero_weights,
+                 mask_type::weight_count, row.nonzero_params);
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 template <class Model>
@@ -150,24 +267,62 @@ int run(const options& o, const image_set& train, const image_set& test, const c
               name, 100.0 * accuracy, t.correct, t.samples, static_cast<double>(t.loss_sum) / t.samples,
               training_seconds, per_epoch, cpu_per_epoch, Model::param_count, Model::inference_bytes,
               Model::training_bytes + Model::network_type::parameter_bytes);
+  std::vector<pruning_row> pruning;
+  if (!o.prune.empty()) {
+    try {
+      pruning = prune_and_fine_tune(o, *model, mp, train, test);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "fashion_mnist: %s\n", e.what());
+      return 1;
+    }
+    std::printf("%s pruned (%s masks, %u fine-tuning epochs; dense %.2f%%, %zu non-zero parameters):\n"
+                "  sparsity  one-shot  fine-tuned  non-zero parameters\n",
+                name, o.prune_scope == nn::pruning_scope::global ? "global" : "per-layer", o.prune_epochs, 100.0 * accuracy,
+                nonzero(model->network()));
+    for (const pruning_row& r : pruning)
+      std::printf("  %8.2f  %7.2f%%  %9.2f%%  %zu\n", static_cast<double>(r.sparsity), 100.0 * r.one_shot_accuracy,
+                  100.0 * r.test_accuracy, r.nonzero_params);
+  }
+  std::string pruning_json;
+  if (!o.prune.empty()) {
+    pruning_json = std::string(",\"prune_scope\":\"") + (o.prune_scope == nn::pruning_scope::global ? "global" : "layer") +
+                   "\",\"prune_epochs\":" + std::to_string(o.prune_epochs) +
+                   ",\"prunable_weights\":" + std::to_string(nn::magnitude_pruning<typename Model::network_type>::weight_count) +
+                   ",\"mask_bytes\":" + std::to_string(nn::magnitude_pruning<typename Model::network_type>::mask_bytes) +
+                   ",\"pruning\":[";
+    char buffer[256];
+    for (std::size_t i = 0; i < pruning.size(); ++i) {
+      std::snprintf(buffer, sizeof buffer,
+                    "%s{\"sparsity\":%.4f,\"test_accuracy\":%.4f,\"one_shot_accuracy\":%.4f,\"nonzero_params\":%zu,"
+                    "\"nonzero_weights\":%zu,\"seconds\":%.1f}",
+                    i ? "," : "", static_cast<double>(pruning[i].sparsity), pruning[i].test_accuracy,
+                    pruning[i].one_shot_accuracy, pruning[i].nonzero_params, pruning[i].nonzero_weights, pruning[i].seconds);
+      pruning_json += buffer;
+    }
+    pruning_json += "]";
+  }
   if (o.json)
     std::printf("{\"model\":\"%s\",\"test_accuracy\":%.4f,\"test_loss\":%.4f,\"params\":%zu,\"epochs\":%u,"
                 "\"seconds\":%.3f,\"seconds_per_epoch\":%.3f,\"cpu_seconds_per_epoch\":%.3f,\"eval_seconds\":%.3f,\"inference_bytes\":%zu,"
-                "\"training_bytes\":%zu,\"train_samples\":%zu,\"test_samples\":%u,\"batch_size\":32,\"lr_decay_epochs\":%ld,\"lr_decay\":%.3f}\n",
+                "\"training_bytes\":%zu,\"train_samples\":%zu,\"test_samples\":%u,\"batch_size\":32,\"lr_decay_epochs\":%ld,\"lr_decay\":%.3f%s}\n",
                 name, accuracy, static_cast<double>(t.loss_sum) / t.samples, Model::param_count, result.epochs_run,
                 training_seconds, per_epoch, cpu_per_epoch, eval_seconds, Model::inference_bytes,
                 Model::training_bytes + Model::network_type::parameter_bytes, train.size(), t.samples,
-                o.lr_decay_epochs, static_cast<double>(o.lr_decay));
+                o.lr_decay_epochs, static_cast<double>(o.lr_decay), pruning_json.c_str());
   return 0;
 }
 
-// --model distill: knowledge distillation (Hinton et al. 2015). The CNN teacher trains as
-// --model cnn does; then the student MLP 784-32-10 trains twice from the same seed for
-// --student-epochs epochs (constant learning rate): alone on the labels, and on the labels
-// and the teacher's logits (nn::distillation<T = 4, Alpha = 0.9>). Both test accuracies
-// are printed.
+// --model distill: knowledge distillation (Hinton et al. 2015). A validation split of
+// --validation-fraction (10%) of the training images is held out (shuffled with
+// edgeloop::rng(seed of the teacher)). The CNN teacher trains on the rest as --model cnn
+// does. Then for every student seed (--seeds, default --seed) the student MLP 784-32-10
+// trains --student-epochs epochs on the same images from that seed, with the teacher's
+// learning-rate schedule: alone on the labels, and distilled
+// (nn::distillation<T, alpha>: labels and the teacher's logits) for every (T, alpha) of
+// the grid below, or only --temperature/--alpha when given. The pair with the best mean
+// validation accuracy over the seeds is chosen; only then are the test accuracies of the
+// chosen students and of the students alone reported (each seed and the mean).
 using student_net = nn::sequential<float, nn::shape<pixels>, nn::dense<32>, nn::relu, nn::dense<classes>>;
-using distill_loss = nn::distillation<4.0f, 0.9f>;
 
 struct distill_set {
   const image_set* images;
@@ -177,40 +332,124 @@ struct distill_set {
   const nn::distillation_target<float, classes>& target(std::size_t i) const noexcept { return y[i]; }
 };
 
+/// The samples data[index[k]] as a dataset (the training part or the validation split).
+template <class Data>
+struct subset {
+  const Data* data;
+  std::vector<std::uint32_t> index;
+  std::size_t size() const noexcept { return index.size(); }
+  decltype(auto) input(std::size_t i) const noexcept { return data->input(index[i]); }
+  decltype(auto) target(std::size_t i) const noexcept { return data->target(index[i]); }
+};
+
+template <class Model>
+double accuracy_on(Model& model, const auto& data) {
+  std::vector<std::uint32_t> all(data.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
+  const nn::batch_result<float> t = model.evaluate(data, std::span<const std::uint32_t>(all));
+  return static_cast<double>(t.correct) / static_cast<double>(t.samples);
+}
+
+template <class Params>
+void set_schedule(Params& p, const options& o, std::size_t train_size) {
+  if (o.lr_decay_epochs <= 0) return;
+  p.schedule.kind = nn::schedule_kind::step;
+  p.schedule.gamma = o.lr_decay;
+  p.schedule.period = static_cast<std::uint32_t>(o.lr_decay_epochs) * static_cast<std::uint32_t>((train_size + 31) / 32);
+}
+
 template <class Model, class Data>
-double fit_and_test(Model& model, const options& o, const Data& train, const Data& test, std::uint32_t epochs,
-                    const char* label) {
+void train_on(Model& model, const options& o, const Data& train, std::uint32_t epochs, std::uint64_t seed, const char* label) {
   nn::fit_params<float> fp;
   fp.epochs = epochs;
   fp.batch_size = 32;
-  fp.validation_fraction = 0.0f;
-  fp.seed = o.seed;
+  fp.validation_fraction = 0.0f;  // the split is made by the caller
+  fp.seed = seed;
   std::vector<std::uint32_t> order(train.size());
-  edgeloop::host::epoch_printer printer(o.json ? stderr : stdout);
+  std::FILE* log = o.json ? stderr : stdout;
+  std::fprintf(log, "%s (seed %llu):\n", label, static_cast<unsigned long long>(seed));
+  edgeloop::host::epoch_printer printer(log);
   if (nn::fit(model, train, std::span<std::uint32_t>(order), fp, [&](const nn::epoch_metrics<float>& m) { printer(m); }) !=
       edgeloop::status::ok)
     throw std::runtime_error(std::string("fit failed: ") + label);
-  std::vector<std::uint32_t> all(test.size());
-  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
-  const nn::batch_result<float> t = model.evaluate(test, std::span<const std::uint32_t>(all));
-  const double accuracy = static_cast<double>(t.correct) / static_cast<double>(t.samples);
-  std::fprintf(o.json ? stderr : stdout, "%s: test accuracy %.2f%%\n", label, 100.0 * accuracy);
-  return accuracy;
 }
 
-int run_distillation(const options& o, const image_set& train, const image_set& test) {
-  using teacher_model = fashion_mnist::cnn_classifier;
-  using alone_model = nn::classifier<student_net, nn::adam, fashion_mnist::micro_batch>;
-  using distilled_model = nn::learner<student_net, distill_loss, nn::adam, fashion_mnist::micro_batch>;
-  typename teacher_model::params tp;
-  tp.seed = o.seed;
-  if (o.lr_decay_epochs > 0) {
-    tp.schedule.kind = nn::schedule_kind::step;
-    tp.schedule.gamma = o.lr_decay;
-    tp.schedule.period = static_cast<std::uint32_t>(o.lr_decay_epochs) * static_cast<std::uint32_t>((train.size() + 31) / 32);
+struct student_result {
+  double validation = 0, test = 0;
+};
+
+/// Trains one student (alone when Loss is softmax_cross_entropy) and measures it.
+template <class Loss, class Train, class Validation, class Test>
+student_result train_student(const options& o, const Train& train, const Validation& validation, const Test& test,
+                             std::uint64_t seed, const char* label) {
+  using model_type = nn::learner<student_net, Loss, nn::adam, fashion_mnist::micro_batch>;
+  typename model_type::params p;
+  p.seed = seed;
+  set_schedule(p, o, train.size());
+  auto model = std::make_unique<model_type>(p);
+  train_on(*model, o, train, o.student_epochs, seed, label);
+  return {accuracy_on(*model, validation), accuracy_on(*model, test)};
+}
+
+struct distill_data {
+  subset<distill_set> train, validation;
+  const distill_set* test;
+};
+
+template <float T, float Alpha>
+student_result distilled_student(const options& o, const distill_data& d, std::uint64_t seed) {
+  char label[64];
+  std::snprintf(label, sizeof label, "student distilled, T = %g, alpha = %g", static_cast<double>(T), static_cast<double>(Alpha));
+  return train_student<nn::distillation<T, Alpha>>(o, d.train, d.validation, *d.test, seed, label);
+}
+
+/// The (T, alpha) pairs --model distill chooses from (the loss takes them at compile time).
+struct distill_choice {
+  float temperature, alpha;
+  student_result (*train)(const options&, const distill_data&, std::uint64_t);
+};
+constexpr distill_choice distill_grid[] = {
+    {1.0f, 0.5f, distilled_student<1.0f, 0.5f>}, {2.0f, 0.5f, distilled_student<2.0f, 0.5f>},
+    {4.0f, 0.5f, distilled_student<4.0f, 0.5f>}, {1.0f, 0.9f, distilled_student<1.0f, 0.9f>},
+    {2.0f, 0.9f, distilled_student<2.0f, 0.9f>}, {4.0f, 0.9f, distilled_student<4.0f, 0.9f>},
+};
+
+std::string json_list(const std::vector<double>& v) {
+  std::string s = "[";
+  char buffer[32];
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    std::snprintf(buffer, sizeof buffer, "%s%.4f", i ? "," : "", v[i]);
+    s += buffer;
   }
+  return s + "]";
+}
+double mean_of(const std::vector<double>& v) {
+  double s = 0;
+  for (const double x : v) s += x;
+  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+}
+
+int run_distillation(const options& o, const image_set& train_all, const image_set& test) {
+  using teacher_model = fashion_mnist::cnn_classifier;
+  const std::uint64_t teacher_seed = o.seeds.front();
+  // The validation split: the last ceil(fraction * n) of a shuffled order.
+  std::vector<std::uint32_t> order(train_all.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  edgeloop::rng r(teacher_seed ^ 0x5EEDu);
+  std::span<std::uint32_t> shuffled(order);
+  r.shuffle(shuffled);
+  const std::size_t n_validation = edgeloop::validation_size(order.size(), o.validation_fraction);
+  const std::size_t n_train = order.size() - n_validation;
+  const std::vector<std::uint32_t> train_index(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n_train));
+  const std::vector<std::uint32_t> validation_index(order.begin() + static_cast<std::ptrdiff_t>(n_train), order.end());
+  const subset<image_set> train{&train_all, train_index}, validation{&train_all, validation_index};
+
+  typename teacher_model::params tp;
+  tp.seed = teacher_seed;
+  set_schedule(tp, o, train.size());
   auto teacher = std::make_unique<teacher_model>(tp);
-  const double teacher_accuracy = fit_and_test(*teacher, o, train, test, o.epochs, "teacher cnn");
+  train_on(*teacher, o, train, o.epochs, teacher_seed, "teacher cnn");
+  const double teacher_validation = accuracy_on(*teacher, validation), teacher_test = accuracy_on(*teacher, test);
   auto with_teacher = [&](const image_set& s) {
     distill_set d{&s, std::vector<nn::distillation_target<float, classes>>(s.size())};
     std::vector<float> scratch(fashion_mnist::cnn::inference_scratch_size), logits(classes);
@@ -221,25 +460,77 @@ int run_distillation(const options& o, const image_set& train, const image_set& 
     }
     return d;
   };
-  const distill_set dtrain = with_teacher(train), dtest = with_teacher(test);
-  typename alone_model::params ap;
-  ap.seed = o.seed;
-  auto alone = std::make_unique<alone_model>(ap);
-  const double alone_accuracy = fit_and_test(*alone, o, train, test, o.student_epochs, "student alone");
-  typename distilled_model::params dp;
-  dp.seed = o.seed;
-  auto distilled = std::make_unique<distilled_model>(dp);
-  const double distilled_accuracy = fit_and_test(*distilled, o, dtrain, dtest, o.student_epochs, "student distilled");
-  std::printf("distillation: teacher cnn %.2f%% (%zu parameters); student 784-32-10 (%zu parameters) alone %.2f%%, "
-              "distilled %.2f%% (T = 4, alpha = 0.9, %u epochs)\n",
-              100.0 * teacher_accuracy, fashion_mnist::cnn::param_count, student_net::param_count, 100.0 * alone_accuracy,
-              100.0 * distilled_accuracy, o.student_epochs);
-  if (o.json)
-    std::printf("{\"model\":\"distill\",\"teacher_accuracy\":%.4f,\"teacher_params\":%zu,\"student_params\":%zu,"
+  const distill_set dall = with_teacher(train_all), dtest = with_teacher(test);
+  const distill_data d{{&dall, train_index}, {&dall, validation_index}, &dtest};
+
+  std::vector<const distill_choice*> grid;
+  for (const distill_choice& c : distill_grid)
+    if ((o.temperature == 0.0f || c.temperature == o.temperature) && (o.alpha < 0.0f || c.alpha == o.alpha)) grid.push_back(&c);
+  std::vector<student_result> alone;
+  std::vector<std::vector<student_result>> distilled(grid.size());
+  for (const std::uint64_t seed : o.seeds) {
+    alone.push_back(train_student<nn::softmax_cross_entropy>(o, train, validation, test, seed, "student alone"));
+    for (std::size_t g = 0; g < grid.size(); ++g) distilled[g].push_back(grid[g]->train(o, d, seed));
+  }
+  // Choice on the validation split only.
+  std::FILE* log = o.json ? stderr : stdout;
+  std::size_t best = 0;
+  std::vector<double> mean_validation(grid.size());
+  std::fprintf(log, "validation accuracy (mean over %zu seeds): alone %.2f%%\n", o.seeds.size(), 100.0 * [&] {
+    double s = 0;
+    for (const auto& a : alone) s += a.validation;
+    return s / static_cast<double>(alone.size());
+  }());
+  for (std::size_t g = 0; g < grid.size(); ++g) {
+    for (const auto& x : distilled[g]) mean_validation[g] += x.validation / static_cast<double>(o.seeds.size());
+    std::fprintf(log, "  T = %g, alpha = %g: %.2f%%\n", static_cast<double>(grid[g]->temperature),
+                 static_cast<double>(grid[g]->alpha), 100.0 * mean_validation[g]);
+    if (mean_validation[g] > mean_validation[best]) best = g;
+  }
+  std::vector<double> alone_test, distilled_test, alone_validation, distilled_validation;
+  for (std::size_t k = 0; k < o.seeds.size(); ++k) {
+    alone_test.push_back(alone[k].test);
+    alone_validation.push_back(alone[k].validation);
+    distilled_test.push_back(distilled[best][k].test);
+    distilled_validation.push_back(distilled[best][k].validation);
+  }
+  const float t_best = grid[best]->temperature, a_best = grid[best]->alpha;
+  std::printf("distillation: teacher cnn %.2f%% test, %.2f%% validation (%zu parameters, %zu training images); chosen on "
+              "validation: T = %g, alpha = %g\n",
+              100.0 * teacher_test, 100.0 * teacher_validation, fashion_mnist::cnn::param_count, train.size(),
+              static_cast<double>(t_best), static_cast<double>(a_best));
+  std::printf("student 784-32-10 (%zu parameters, %u epochs), test accuracy:\n", student_net::param_count, o.student_epochs);
+  for (std::size_t k = 0; k < o.seeds.size(); ++k)
+    std::printf("  seed %llu: alone %.2f%%, distilled %.2f%%\n", static_cast<unsigned long long>(o.seeds[k]),
+                100.0 * alone_test[k], 100.0 * distilled_test[k]);
+  std::printf("  mean:   alone %.2f%%, distilled %.2f%%\n", 100.0 * mean_of(alone_test), 100.0 * mean_of(distilled_test));
+  if (o.json) {
+    std::string seeds = "[";
+    for (std::size_t k = 0; k < o.seeds.size(); ++k) {
+      if (k > 0) seeds += ',';
+      seeds += std::to_string(o.seeds[k]);
+    }
+    seeds += "]";
+    std::string grid_json = "[";
+    for (std::size_t g = 0; g < grid.size(); ++g) {
+      char buffer[96];
+      std::snprintf(buffer, sizeof buffer, "%s{\"temperature\":%g,\"alpha\":%g,\"validation_accuracy\":%.4f}", g ? "," : "",
+                    static_cast<double>(grid[g]->temperature), static_cast<double>(grid[g]->alpha), mean_validation[g]);
+      grid_json += buffer;
+    }
+    grid_json += "]";
+    std::printf("{\"model\":\"distill\",\"teacher_accuracy\":%.4f,\"teacher_validation_accuracy\":%.4f,\"teacher_params\":%zu,"
+                "\"student_params\":%zu,\"train_samples\":%zu,\"validation_samples\":%zu,\"seeds\":%s,"
                 "\"student_alone_accuracy\":%.4f,\"student_distilled_accuracy\":%.4f,\"test_accuracy\":%.4f,"
-                "\"temperature\":4,\"alpha\":0.9,\"teacher_epochs\":%u,\"epochs\":%u}\n",
-                teacher_accuracy, fashion_mnist::cnn::param_count, student_net::param_count, alone_accuracy,
-                distilled_accuracy, distilled_accuracy, o.epochs, o.student_epochs);
+                "\"student_alone_accuracies\":%s,\"student_distilled_accuracies\":%s,"
+                "\"student_alone_validation\":%s,\"student_distilled_validation\":%s,"
+                "\"temperature\":%g,\"alpha\":%g,\"grid\":%s,\"teacher_epochs\":%u,\"epochs\":%u,\"lr_decay_epochs\":%ld,\"lr_decay\":%.3f}\n",
+                teacher_test, teacher_validation, fashion_mnist::cnn::param_count, student_net::param_count, train.size(),
+                validation.size(), seeds.c_str(), mean_of(alone_test), mean_of(distilled_test), mean_of(distilled_test),
+                json_list(alone_test).c_str(), json_list(distilled_test).c_str(), json_list(alone_validation).c_str(),
+                json_list(distilled_validation).c_str(), static_cast<double>(t_best), static_cast<double>(a_best),
+                grid_json.c_str(), o.epochs, o.student_epochs, o.lr_decay_epochs, static_cast<double>(o.lr_decay));
+  }
   return 0;
 }
 
