@@ -3,8 +3,9 @@
 //
 // Every detector scores a univariate series through the same front end and
 // post-processing (see detectors.cpp): features of each value -> detector -> raw score in
-// [0, 1] -> anomaly_likelihood -> NAB-style alarm filtering -> anomaly score in [0, 1]
-// (higher = more anomalous). The threshold is chosen by the NAB scorer over the corpus.
+// [0, 1] -> likelihood_ensemble (anomaly_likelihood per member detector, the largest one,
+// Numenta's alarm filtering) -> anomaly score in [0, 1] (higher = more anomalous). A single
+// detector is an ensemble of one. The threshold is chosen by the NAB scorer over the corpus.
 
 #include <cstdint>
 #include <functional>
