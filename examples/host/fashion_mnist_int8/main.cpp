@@ -309,6 +309,7 @@ int run_qat(const options& o, const Net& net, const image_set& train_set, const 
   cp.seed = o.seed;
   auto control = std::make_unique<classifier>(cp);
   control->network() = net;
+  edgeloop::host::stopwatch control_clock;
   for (std::uint32_t e = 1; e <= o.qat_epochs; ++e) {
     nn::fit_params<float> fp;
     fp.epochs = 1;
@@ -318,6 +319,7 @@ int run_qat(const options& o, const Net& net, const image_set& train_set, const 
     if (nn::fit(*control, train_set, std::span<std::uint32_t>(order), fp, [](const auto&) {}) != edgeloop::status::ok)
       return 1;
   }
+  const double control_seconds = control_clock.elapsed_seconds();
   const double control_float = accuracy(test_set, [&](const image& x) { return float_predict(control->network(), x); });
   auto int8_net = std::make_unique<twin>();
   if (learner->quantize(*int8_net) != edgeloop::status::ok) return 1;
@@ -327,21 +329,21 @@ int run_qat(const options& o, const Net& net, const image_set& train_set, const 
   std::printf("QAT: %u epochs at Adam lr %.2g (ranges frozen in the last) in %.1f s: int8 test accuracy %.2f%% "
               "(fake-quant forward %.2f%%, its float weights without quantization %.2f%%); float %.2f%% (%.2f%% after "
               "the same fine-tuning without fake quantization), PTQ %.2f%% (min/max) %.2f%% (moving average) %.2f%% "
-              "(percentile) %.2f%% (histogram); fake-quant state %zu bytes\n",
+              "(percentile) %.2f%% (histogram); fake-quant state %zu bytes; the float fine-tuning took %.1f s (QAT %.2fx)\n",
               o.qat_epochs, static_cast<double>(o.qat_lr), seconds, qat_int8, qat_fake, qat_float, float_acc, control_float,
               ptq_accuracy(ptq, "minmax"), ptq_accuracy(ptq, "moving_average"), ptq_accuracy(ptq, "percentile"),
-              ptq_accuracy(ptq, "histogram"), qat::fake_quant_bytes);
+              ptq_accuracy(ptq, "histogram"), qat::fake_quant_bytes, control_seconds, seconds / control_seconds);
   if (o.json)
     std::printf("{\"model\":\"%s\",\"epochs\":%u,\"seed\":%llu,\"lr_decay_epochs\":%ld,\"calibration_images\":%zu,"
                 "\"float_accuracy\":%.2f,\"int8_accuracy_minmax\":%.2f,\"int8_accuracy_moving_average\":%.2f,"
                 "\"int8_accuracy_percentile\":%.2f,\"int8_accuracy_histogram\":%.2f,\"qat_epochs\":%u,\"qat_lr\":%.3g,\"qat_int8_accuracy\":%.2f,"
                 "\"qat_fake_quant_accuracy\":%.2f,\"qat_float_weights_accuracy\":%.2f,\"float_finetuned_accuracy\":%.2f,"
-                "\"qat_seconds\":%.1f,"
+                "\"qat_seconds\":%.1f,\"float_finetune_seconds\":%.1f,"
                 "\"fake_quant_bytes\":%zu,\"int8_model_bytes\":%zu}\n",
                 o.model.c_str(), o.epochs, static_cast<unsigned long long>(o.seed), o.lr_decay_epochs, o.calibration,
                 float_acc, ptq_accuracy(ptq, "minmax"), ptq_accuracy(ptq, "moving_average"), ptq_accuracy(ptq, "percentile"),
                 ptq_accuracy(ptq, "histogram"), o.qat_epochs, static_cast<double>(o.qat_lr),
-                qat_int8, qat_fake, qat_float, control_float, seconds, qat::fake_quant_bytes, twin::memory_bytes);
+                qat_int8, qat_fake, qat_float, control_float, seconds, control_seconds, qat::fake_quant_bytes, twin::memory_bytes);
   return 0;
 }
 
