@@ -283,3 +283,21 @@ TEST_CASE("qat_learner: bad input changes nothing", "[quant][qat]") {
   bad.averaging_constant = 0.0f;
   CHECK(learner_type::validate(bad) == edgeloop::status::invalid_argument);
 }
+
+TEST_CASE("qat_learner: frozen ranges stay, the weights still learn", "[quant][qat]") {
+  using learner_type = q::qat_learner<mlp, nn::softmax_cross_entropy, nn::adam, 1>;
+  static learner_type learner;
+  REQUIRE(learner.partial_fit({0.1f, 0.2f, -0.3f, 0.4f}, 1) == edgeloop::status::ok);
+  learner.freeze_ranges();
+  const auto weights = learner.network().parameters();
+  std::array<q::quant_params, learner_type::tensors> before{}, after{};
+  REQUIRE(learner.ranges(before) == edgeloop::status::ok);
+  REQUIRE(learner.partial_fit({2.0f, -1.5f, 3.0f, 0.5f}, 2) == edgeloop::status::ok);  // far outside the ranges
+  REQUIRE(learner.ranges(after) == edgeloop::status::ok);
+  CHECK(edgeloop::test::same_bytes(before, after));
+  CHECK_FALSE(learner.network().parameters() == weights);
+  learner.freeze_ranges(false);
+  REQUIRE(learner.partial_fit({2.0f, -1.5f, 3.0f, 0.5f}, 2) == edgeloop::status::ok);
+  REQUIRE(learner.ranges(after) == edgeloop::status::ok);
+  CHECK(after[0].scale > before[0].scale);  // the input range widened towards 3.0
+}
