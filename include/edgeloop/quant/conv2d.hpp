@@ -168,7 +168,37 @@ inline bool conv2d_gathered_pairs(const conv2d_layer& l, const std::int8_t* inpu
       const tap_range kx = valid_taps(ix0, kernel_w, in_w);
       gather_any_patch<std::int16_t>(c, input, in_w, iy0, ix0, ky, kx, kernel_h, kernel_w, 0, zero_point, patch);
       const __m128i* t = reinterpret_cast<const __m128i*>(table);
-      for (std::size_t b = 0; b < blocks; ++b) {
+      std::size_t b = 0;
+      for (; b + 2 <= blocks; b += 2, t += 2 * pairs) {  // two blocks share each input pair
+        const __m128i* u = t + pairs;
+        __m128i sum0 = bias[b], sum1 = bias[b + 1];
+        std::size_t p = 0;
+        for (; p + 4 <= pairs; p += 4) {
+          const __m128i x4 = _mm_load_si128(reinterpret_cast<const __m128i*>(patch + 2 * p));
+          __m128i xv = _mm_shuffle_epi32(x4, 0x00);
+          sum0 = _mm_add_epi32(sum0, _mm_madd_epi16(_mm_load_si128(t + p), xv));
+          sum1 = _mm_add_epi32(sum1, _mm_madd_epi16(_mm_load_si128(u + p), xv));
+          xv = _mm_shuffle_epi32(x4, 0x55);
+          sum0 = _mm_add_epi32(sum0, _mm_madd_epi16(_mm_load_si128(t + p + 1), xv));
+          sum1 = _mm_add_epi32(sum1, _mm_madd_epi16(_mm_load_si128(u + p + 1), xv));
+          xv = _mm_shuffle_epi32(x4, 0xAA);
+          sum0 = _mm_add_epi32(sum0, _mm_madd_epi16(_mm_load_si128(t + p + 2), xv));
+          sum1 = _mm_add_epi32(sum1, _mm_madd_epi16(_mm_load_si128(u + p + 2), xv));
+          xv = _mm_shuffle_epi32(x4, 0xFF);
+          sum0 = _mm_add_epi32(sum0, _mm_madd_epi16(_mm_load_si128(t + p + 3), xv));
+          sum1 = _mm_add_epi32(sum1, _mm_madd_epi16(_mm_load_si128(u + p + 3), xv));
+        }
+        for (; p < pairs; ++p) {
+          std::int32_t two_taps;
+          __builtin_memcpy(&two_taps, patch + 2 * p, 4);
+          const __m128i xv = _mm_set1_epi32(two_taps);
+          sum0 = _mm_add_epi32(sum0, _mm_madd_epi16(_mm_load_si128(t + p), xv));
+          sum1 = _mm_add_epi32(sum1, _mm_madd_epi16(_mm_load_si128(u + p), xv));
+        }
+        rescaled[b] = rescale4(sum0, stage[b], any_left);
+        rescaled[b + 1] = rescale4(sum1, stage[b + 1], any_left);
+      }
+      for (; b < blocks; ++b) {
         __m128i sum = bias[b];
         std::size_t p = 0;
         for (; p + 4 <= pairs; p += 4, t += 4) {  // four pairs from one aligned load
@@ -187,8 +217,8 @@ inline bool conv2d_gathered_pairs(const conv2d_layer& l, const std::int8_t* inpu
       }
       // Eight channels per clamp; the last one to four stored byte by byte.
       std::size_t o = 0;
-      for (std::size_t b = 0; b < blocks; b += 2, o += 2 * packed_rows) {
-        const __m128i y = clamp8(rescaled[b], rescaled[b + 1], low, high, out_zero_point);
+      for (std::size_t k = 0; k < blocks; k += 2, o += 2 * packed_rows) {
+        const __m128i y = clamp8(rescaled[k], rescaled[k + 1], low, high, out_zero_point);
         if (out_c - o >= 8) {
           _mm_storel_epi64(reinterpret_cast<__m128i*>(output + o), y);
         } else {
