@@ -168,6 +168,11 @@ int main() {
   using mlp = nn::sequential<float, nn::shape<8>, nn::dense<16>, nn::relu, nn::dense<2>>;
   static nn::classifier<mlp, nn::adam, 1> network;
   expect_no_allocation("neural network (8-16-2, Adam, batch 1) partial_fit/predict", [&] { learn_sea(network); });
+  // Magnitude pruning on Zhu & Gupta's schedule: masks recomputed every 100 updates.
+  static nn::pruned_learner<nn::classifier<mlp, nn::adam, 1>> pruned{
+      {{}, {0.0f, 0.75f, 200, 1200, 100}, nn::pruning_scope::global}};
+  expect_no_allocation("pruned neural network (gradual magnitude pruning) partial_fit/predict",
+                       [&] { learn_sea(pruned); });
 
   static std::array<vec8, 256> xs;
   static std::array<class_label, 256> ys;
