@@ -16,6 +16,7 @@ namespace edgeloop_eval {
 void add_tree_models(model_registry& r);
 void add_tree_regression_models(model_registry& r);
 void add_linear_models(model_registry& r);
+void add_linear_margin_models(model_registry& r);
 void add_svm_models(model_registry& r);
 
 namespace {
@@ -25,6 +26,7 @@ model_registry build() {
   r.add_classifier<edgeloop::no_change, precisions::float_and_double>("no_change", "repeats the last label seen", [](auto& p, auto& b) { b("initial_label", p.initial_label); });
   r.add_classifier<edgeloop::gaussian_nb, precisions::float_and_double>("gaussian_nb", "streaming Gaussian naive Bayes (River-style)", [](auto& p, auto& b) { b("var_smoothing", p.var_smoothing); b("pdf_epsilon", p.pdf_epsilon); });
   add_linear_models(r);
+  add_linear_margin_models(r);
   add_svm_models(r);
   add_tree_models(r);
   add_tree_regression_models(r);

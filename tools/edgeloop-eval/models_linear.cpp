@@ -1,11 +1,7 @@
-// edgeloop-eval: linear models (see models.cpp). Defaults are scikit-learn 1.2's defaults
-// for the same classes (River's for alma); binary learners get more classes through
-// one_vs_rest (a single learner for two classes).
+// edgeloop-eval: the SGD linear models (see models.cpp; perceptron, passive-aggressive and
+// ALMA are in models_linear_margin.cpp). Defaults are scikit-learn 1.2's defaults for the
+// same classes.
 
-#include "edgeloop/linear/alma.hpp"
-#include "edgeloop/linear/one_vs_rest.hpp"
-#include "edgeloop/linear/passive_aggressive.hpp"
-#include "edgeloop/linear/perceptron.hpp"
 #include "edgeloop/linear/sgd_classifier.hpp"
 #include "edgeloop/linear/sgd_regressor.hpp"
 #include "registry.hpp"
@@ -13,13 +9,6 @@
 namespace edgeloop_eval {
 
 namespace {
-
-template <edgeloop::scalar S, std::size_t F, std::size_t C>
-using perceptron_ovr = edgeloop::one_vs_rest<edgeloop::perceptron<S, F>, C>;
-template <edgeloop::scalar S, std::size_t F, std::size_t C>
-using passive_aggressive_ovr = edgeloop::one_vs_rest<edgeloop::passive_aggressive_classifier<S, F>, C>;
-template <edgeloop::scalar S, std::size_t F, std::size_t C>
-using alma_ovr = edgeloop::one_vs_rest<edgeloop::alma<S, F>, C>;
 
 /// An sgd_classifier whose default loss is Loss (logistic_regression, sgd_modified_huber).
 template <edgeloop::sgd_loss Loss, edgeloop::scalar S, std::size_t F, std::size_t C>
@@ -58,13 +47,6 @@ void sgd_params(auto& p, param_binder& b) {
   if constexpr (requires { p.epsilon; }) b("epsilon", p.epsilon);
 }
 
-void pa_params(auto& p, param_binder& b) {
-  b("c", p.c);
-  b.choice("variant", p.variant, {{"pa1", edgeloop::pa_variant::pa1}, {"pa2", edgeloop::pa_variant::pa2}});
-  b("fit_intercept", p.fit_intercept);
-  if constexpr (requires { p.epsilon; }) b("epsilon", p.epsilon);
-}
-
 }  // namespace
 
 void add_linear_models(model_registry& r) {
@@ -75,16 +57,8 @@ void add_linear_models(model_registry& r) {
                                              [](auto& p, auto& b) { sgd_params(p, b); });
   r.add_classifier<sgd_modified_huber, precisions::float_and_double>(
       "sgd_modified_huber", "SGD with the modified Huber loss (scikit-learn rules)", [](auto& p, auto& b) { sgd_params(p, b); });
-  r.add_classifier<perceptron_ovr, precisions::float_and_double>("perceptron", "perceptron (scikit-learn Perceptron defaults), one-vs-rest for >2 classes",
-                                   [](auto& p, auto& b) { b("eta0", p.eta0); b("fit_intercept", p.fit_intercept); });
-  r.add_classifier<passive_aggressive_ovr, precisions::float_and_double>("passive_aggressive", "passive-aggressive PA-I/PA-II (scikit-learn defaults: C=1, PA-I), one-vs-rest for >2 classes",
-                                           [](auto& p, auto& b) { pa_params(p, b); });
-  r.add_classifier<alma_ovr, precisions::float_and_double>("alma", "ALMA (Gentile 2001; River's defaults), one-vs-rest for >2 classes",
-                             [](auto& p, auto& b) { b("p", p.p); b("alpha", p.alpha); b("b", p.b); b("c", p.c); });
   r.add_regressor<edgeloop::sgd_regressor, precisions::float_and_double>("linear_regression", "SGD linear regression (scikit-learn SGDRegressor defaults)",
                                            [](auto& p, auto& b) { sgd_params(p, b); });
-  r.add_regressor<edgeloop::passive_aggressive_regressor, precisions::float_and_double>("pa_regressor", "passive-aggressive regressor (scikit-learn defaults: C=1, epsilon 0.1, PA-I)",
-                                                          [](auto& p, auto& b) { pa_params(p, b); });
 }
 
 }  // namespace edgeloop_eval
