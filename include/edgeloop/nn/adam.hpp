@@ -75,7 +75,7 @@ struct adam {
     /// in the widest vectors Eigen knows for the target (plain scalars on Cortex-M), so
     /// that the square root and division units, the real limit, are kept busy. Moments
     /// below 2^26 (m) and 2^6 (v) times the smallest normal number are flushed to 0
-    /// (detail/flush_tiny.hpp; float: 2^-100 and 2^-120, far below what moves a weight).
+    /// (why: detail/flush_tiny.hpp; float: 2^-100 and 2^-120, far below what moves a weight).
     static void update(Scalar* w, const Scalar* g, Scalar scale, std::size_t count, Scalar* s, std::size_t first,
                        const step_constants& c, const params& p) noexcept {
       Scalar* m = s + first;

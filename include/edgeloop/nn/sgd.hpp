@@ -5,6 +5,7 @@
 ///   w <- w - lr * (nesterov ? g + momentum * v : v)
 /// State: the velocity v (P scalars; none without momentum is still P, kept for layout).
 
+#include <cmath>
 #include <cstddef>
 #include <limits>
 
@@ -47,23 +48,28 @@ struct sgd {
     };
     static step_constants begin_step(Scalar*, Scalar lr, const params&) noexcept { return {lr}; }
     /// Updates the parameters w[0..count), which are parameters first.. of the block,
-    /// with the gradient scale * g[0..count). Velocities below 2^26 times the smallest
-    /// normal number are flushed to 0 (detail/flush_tiny.hpp).
+    /// with the gradient scale * g[0..count): one pass over w and v (plain loops that the
+    /// compiler vectorises). Velocities below 2^26 times the smallest normal number are
+    /// flushed to 0 (detail/flush_tiny.hpp: why).
     static void update(Scalar* w, const Scalar* g, Scalar scale, std::size_t count, Scalar* s, std::size_t first,
                        const step_constants& c, const params& p) noexcept {
-      const auto len = static_cast<Eigen::Index>(count);
-      const Scalar lr = c.learning_rate;
-      Eigen::Map<arr> wa(w, len), v(s + first, len);
-      const auto ga = scale * Eigen::Map<const arr>(g, len);
-      if (p.momentum > Scalar(0)) {
-        v = p.momentum * v + (ga + p.weight_decay * wa);
-        detail::flush_tiny(v.data(), len, tiny_v);
-        if (p.nesterov)
-          wa -= lr * ((ga + p.weight_decay * wa) + p.momentum * v);
-        else
-          wa -= lr * v;
+      const Scalar lr = c.learning_rate, wd = p.weight_decay, mu = p.momentum;
+      Scalar* v = s + first;
+      if (!(mu > Scalar(0))) {
+        for (std::size_t i = 0; i < count; ++i) w[i] = w[i] - lr * (scale * g[i] + wd * w[i]);
+      } else if (p.nesterov) {
+        for (std::size_t i = 0; i < count; ++i) {
+          const Scalar gi = scale * g[i] + wd * w[i];
+          Scalar vi = mu * v[i] + gi;
+          v[i] = vi = detail::flush_tiny(vi, tiny_v);
+          w[i] = w[i] - lr * (gi + mu * vi);
+        }
       } else {
-        wa -= lr * (ga + p.weight_decay * wa);
+        for (std::size_t i = 0; i < count; ++i) {
+          Scalar vi = mu * v[i] + (scale * g[i] + wd * w[i]);
+          v[i] = vi = detail::flush_tiny(vi, tiny_v);
+          w[i] = w[i] - lr * vi;
+        }
       }
     }
     /// One update with gradient grad_scale * g and learning rate lr.
@@ -72,7 +78,6 @@ struct sgd {
     }
 
    private:
-    using arr = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
     static constexpr Scalar tiny_v = std::numeric_limits<Scalar>::min() * Scalar(67108864);  // 2^26
   };
 };
