@@ -8,7 +8,7 @@
 //   --model cnn   conv3x3(16)-pool-conv3x3(32)-pool-dropout-dense32-dense10 (30,762 parameters)
 //   --model cnn-small / cnn-plain  conv3x3(8)-pool-conv3x3(16)-pool-dense64-dense10 (27,562
 //                 parameters) with / without dropout 0.25 before dense64
-//   --model distill  the cnn as teacher, student MLP 784-32-10 alone vs distilled
+//   --model distill  the cnn as teacher, student MLP 784-32-10 (or --student-hidden 128) alone vs distilled
 //
 // Defaults: mlp 10 epochs at a constant learning rate; cnn 15 epochs with the learning
 // rate halved every 5 epochs (--lr-decay-epochs K --lr-decay G: times G every K epochs,
@@ -61,6 +61,7 @@ struct options {
   long lr_decay_epochs = -1;           // -1: the model's default (mlp 0, cnn 5)
   float lr_decay = 0.5f;
   std::uint32_t student_epochs = 10;   // --model distill
+  std::size_t student_hidden = 32;     // --model distill: 784-32-10 or 784-128-10
   std::uint64_t seed = 1;
   bool json = false;
   bool test_every_epoch = false;  // also print the test accuracy after each epoch (not timed)
@@ -75,7 +76,7 @@ struct options {
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::fprintf(stderr,
-               "fashion_mnist: %s\nusage: fashion_mnist [--model mlp|cnn|distill] [--epochs N] [--student-epochs N] [--lr-decay-epochs K] [--lr-decay G] [--data DIR] [--seed N] [--test-every-epoch] [--prune S1,S2,...] [--prune-epochs N] [--prune-scope layer|global] [--seeds S1,S2,...] [--validation-fraction F] [--temperature T] [--alpha A] [--json]\n",
+               "fashion_mnist: %s\nusage: fashion_mnist [--model mlp|cnn|distill] [--epochs N] [--student-epochs N] [--lr-decay-epochs K] [--lr-decay G] [--data DIR] [--seed N] [--test-every-epoch] [--prune S1,S2,...] [--prune-epochs N] [--prune-scope layer|global] [--student-hidden 32|128] [--seeds S1,S2,...] [--validation-fraction F] [--temperature T] [--alpha A] [--json]\n",
                message.c_str());
   std::exit(2);
 }
@@ -100,7 +101,8 @@ options parse(int argc, char** argv) {
     else if (a == "--seeds") {
       std::stringstream list(value());
       for (std::string item; std::getline(list, item, ',');) o.seeds.push_back(std::strtoull(item.c_str(), nullptr, 10));
-    } else if (a == "--validation-fraction") o.validation_fraction = std::strtof(value().c_str(), nullptr);
+    } else if (a == "--student-hidden") o.student_hidden = std::strtoul(value().c_str(), nullptr, 10);
+    else if (a == "--validation-fraction") o.validation_fraction = std::strtof(value().c_str(), nullptr);
     else if (a == "--temperature") o.temperature = std::strtof(value().c_str(), nullptr);
     else if (a == "--alpha") o.alpha = std::strtof(value().c_str(), nullptr);
     else if (a == "--prune") {
@@ -130,6 +132,7 @@ options parse(int argc, char** argv) {
   if (!o.prune.empty() && o.model == "distill") usage_error("--prune applies to mlp and the cnns");
   if (o.prune_epochs < 2) usage_error("--prune-epochs must be at least 2");
   if (o.seeds.empty()) o.seeds.push_back(o.seed);
+  if (o.student_hidden != 32 && o.student_hidden != 128) usage_error("--student-hidden is 32 or 128");
   if (!(o.validation_fraction > 0.0f && o.validation_fraction < 0.5f)) usage_error("--validation-fraction must be in (0, 0.5)");
   bool t_ok = o.temperature == 0.0f, a_ok = o.alpha < 0.0f;
   for (const float t : distill_temperatures) t_ok |= t == o.temperature;
@@ -316,13 +319,16 @@ int run(const options& o, const image_set& train, const image_set& test, const c
 // --validation-fraction (10%) of the training images is held out (shuffled with
 // edgeloop::rng(seed of the teacher)). The CNN teacher trains on the rest as --model cnn
 // does. Then for every student seed (--seeds, default --seed) the student MLP 784-32-10
+// (--student-hidden 128: 784-128-10)
 // trains --student-epochs epochs on the same images from that seed, with the teacher's
 // learning-rate schedule: alone on the labels, and distilled
 // (nn::distillation<T, alpha>: labels and the teacher's logits) for every (T, alpha) of
 // the grid below, or only --temperature/--alpha when given. The pair with the best mean
 // validation accuracy over the seeds is chosen; only then are the test accuracies of the
 // chosen students and of the students alone reported (each seed and the mean).
-using student_net = nn::sequential<float, nn::shape<pixels>, nn::dense<32>, nn::relu, nn::dense<classes>>;
+/// The student MLP 784-Hidden-10 (--student-hidden 32 or 128).
+template <std::size_t Hidden>
+using student_net = nn::sequential<float, nn::shape<pixels>, nn::dense<Hidden>, nn::relu, nn::dense<classes>>;
 
 struct distill_set {
   const image_set* images;
@@ -379,10 +385,10 @@ struct student_result {
 };
 
 /// Trains one student (alone when Loss is softmax_cross_entropy) and measures it.
-template <class Loss, class Train, class Validation, class Test>
+template <std::size_t Hidden, class Loss, class Train, class Validation, class Test>
 student_result train_student(const options& o, const Train& train, const Validation& validation, const Test& test,
                              std::uint64_t seed, const char* label) {
-  using model_type = nn::learner<student_net, Loss, nn::adam, fashion_mnist::micro_batch>;
+  using model_type = nn::learner<student_net<Hidden>, Loss, nn::adam, fashion_mnist::micro_batch>;
   typename model_type::params p;
   p.seed = seed;
   set_schedule(p, o, train.size());
@@ -396,11 +402,11 @@ struct distill_data {
   const distill_set* test;
 };
 
-template <float T, float Alpha>
+template <std::size_t Hidden, float T, float Alpha>
 student_result distilled_student(const options& o, const distill_data& d, std::uint64_t seed) {
   char label[64];
   std::snprintf(label, sizeof label, "student distilled, T = %g, alpha = %g", static_cast<double>(T), static_cast<double>(Alpha));
-  return train_student<nn::distillation<T, Alpha>>(o, d.train, d.validation, *d.test, seed, label);
+  return train_student<Hidden, nn::distillation<T, Alpha>>(o, d.train, d.validation, *d.test, seed, label);
 }
 
 /// The (T, alpha) pairs --model distill chooses from (the loss takes them at compile time).
@@ -408,10 +414,11 @@ struct distill_choice {
   float temperature, alpha;
   student_result (*train)(const options&, const distill_data&, std::uint64_t);
 };
+template <std::size_t H>
 constexpr distill_choice distill_grid[] = {
-    {1.0f, 0.5f, distilled_student<1.0f, 0.5f>}, {2.0f, 0.5f, distilled_student<2.0f, 0.5f>},
-    {4.0f, 0.5f, distilled_student<4.0f, 0.5f>}, {1.0f, 0.9f, distilled_student<1.0f, 0.9f>},
-    {2.0f, 0.9f, distilled_student<2.0f, 0.9f>}, {4.0f, 0.9f, distilled_student<4.0f, 0.9f>},
+    {1.0f, 0.5f, distilled_student<H, 1.0f, 0.5f>}, {2.0f, 0.5f, distilled_student<H, 2.0f, 0.5f>},
+    {4.0f, 0.5f, distilled_student<H, 4.0f, 0.5f>}, {1.0f, 0.9f, distilled_student<H, 1.0f, 0.9f>},
+    {2.0f, 0.9f, distilled_student<H, 2.0f, 0.9f>}, {4.0f, 0.9f, distilled_student<H, 4.0f, 0.9f>},
 };
 
 std::string json_list(const std::vector<double>& v) {
@@ -429,6 +436,7 @@ double mean_of(const std::vector<double>& v) {
   return v.empty() ? 0.0 : s / static_cast<double>(v.size());
 }
 
+template <std::size_t Hidden>
 int run_distillation(const options& o, const image_set& train_all, const image_set& test) {
   using teacher_model = fashion_mnist::cnn_classifier;
   const std::uint64_t teacher_seed = o.seeds.front();
@@ -464,12 +472,12 @@ int run_distillation(const options& o, const image_set& train_all, const image_s
   const distill_data d{{&dall, train_index}, {&dall, validation_index}, &dtest};
 
   std::vector<const distill_choice*> grid;
-  for (const distill_choice& c : distill_grid)
+  for (const distill_choice& c : distill_grid<Hidden>)
     if ((o.temperature == 0.0f || c.temperature == o.temperature) && (o.alpha < 0.0f || c.alpha == o.alpha)) grid.push_back(&c);
   std::vector<student_result> alone;
   std::vector<std::vector<student_result>> distilled(grid.size());
   for (const std::uint64_t seed : o.seeds) {
-    alone.push_back(train_student<nn::softmax_cross_entropy>(o, train, validation, test, seed, "student alone"));
+    alone.push_back(train_student<Hidden, nn::softmax_cross_entropy>(o, train, validation, test, seed, "student alone"));
     for (std::size_t g = 0; g < grid.size(); ++g) distilled[g].push_back(grid[g]->train(o, d, seed));
   }
   // Choice on the validation split only.
@@ -499,7 +507,8 @@ int run_distillation(const options& o, const image_set& train_all, const image_s
               "validation: T = %g, alpha = %g\n",
               100.0 * teacher_test, 100.0 * teacher_validation, fashion_mnist::cnn::param_count, train.size(),
               static_cast<double>(t_best), static_cast<double>(a_best));
-  std::printf("student 784-32-10 (%zu parameters, %u epochs), test accuracy:\n", student_net::param_count, o.student_epochs);
+  std::printf("student 784-%zu-10 (%zu parameters, %u epochs), test accuracy:\n", Hidden, student_net<Hidden>::param_count,
+              o.student_epochs);
   for (std::size_t k = 0; k < o.seeds.size(); ++k)
     std::printf("  seed %llu: alone %.2f%%, distilled %.2f%%\n", static_cast<unsigned long long>(o.seeds[k]),
                 100.0 * alone_test[k], 100.0 * distilled_test[k]);
@@ -525,7 +534,7 @@ int run_distillation(const options& o, const image_set& train_all, const image_s
                 "\"student_alone_accuracies\":%s,\"student_distilled_accuracies\":%s,"
                 "\"student_alone_validation\":%s,\"student_distilled_validation\":%s,"
                 "\"temperature\":%g,\"alpha\":%g,\"grid\":%s,\"teacher_epochs\":%u,\"epochs\":%u,\"lr_decay_epochs\":%ld,\"lr_decay\":%.3f}\n",
-                teacher_test, teacher_validation, fashion_mnist::cnn::param_count, student_net::param_count, train.size(),
+                teacher_test, teacher_validation, fashion_mnist::cnn::param_count, student_net<Hidden>::param_count, train.size(),
                 validation.size(), seeds.c_str(), mean_of(alone_test), mean_of(distilled_test), mean_of(distilled_test),
                 json_list(alone_test).c_str(), json_list(distilled_test).c_str(), json_list(alone_validation).c_str(),
                 json_list(distilled_validation).c_str(), static_cast<double>(t_best), static_cast<double>(a_best),
@@ -553,7 +562,7 @@ int main(int argc, char** argv) {
   if (o.model == "cnn-small") return run<fashion_mnist::cnn_small_classifier>(o, train, test, "cnn-small");
   if (o.model == "distill") {
     try {
-      return run_distillation(o, train, test);
+      return o.student_hidden == 128 ? run_distillation<128>(o, train, test) : run_distillation<32>(o, train, test);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "fashion_mnist: %s\n", e.what());
       return 1;
