@@ -129,7 +129,10 @@ struct adam {
     }
 
    private:
-    using packet = typename Eigen::internal::packet_traits<Scalar>::type;
+    // At most 256 bits (Eigen's widest packet dividing 32 bytes): with AVX-512 Eigen's square
+    // root inlines _mm512_rsqrt14_ps, whose _mm512_undefined_ps trips GCC 12's
+    // -Wuninitialized (an error here) under -march=native.
+    using packet = typename Eigen::internal::find_best_packet<Scalar, static_cast<int>(32 / sizeof(Scalar))>::type;
     static constexpr std::size_t lanes = static_cast<std::size_t>(Eigen::internal::unpacket_traits<packet>::size);
     static constexpr Scalar tiny_m = std::numeric_limits<Scalar>::min() * Scalar(67108864);  // 2^26
     static constexpr Scalar tiny_v = std::numeric_limits<Scalar>::min() * Scalar(64);        // 2^6
