@@ -31,8 +31,10 @@ using cnn = nn::sequential<float, nn::shape<5, 5, 1>, nn::conv2d<2, 3, 1, nn::pa
                            nn::dense<3>>;
 constexpr std::size_t samples = 40;
 
-// The two learners of every case live in one shared static arena (board RAM).
-constexpr std::size_t slot_bytes = 2100;
+// The two learners of every case live in one shared static arena (board RAM). Slots are a
+// multiple of 16 bytes so that each keeps the arena's alignment.
+constexpr std::size_t slot_bytes = 2112;
+static_assert(slot_bytes % 16 == 0);
 alignas(16) unsigned char arena[3][slot_bytes];
 
 /// Trains a (partial_fit, batch_size 1) and b (train_minibatch of one sample) on the same
