@@ -147,7 +147,7 @@ class learner {
     const Scalar* z = net_.template forward_train<Batch>(x.data(), saved_.data(), 1, r);
     Scalar* g = Net::template output_gradient<Batch>(gradient_scratch_.data());
     const Scalar l = loss_type::loss_gradient(z, y, g);
-    if (!is_finite(l) || !finite_range(g, outputs)) return status::non_finite_input;
+    if (!is_finite(l) || !all_finite(std::span<const Scalar>(g, outputs))) return status::non_finite_input;
     random_ = r;
     last_loss_ = l;
     if (params_.batch_size == 1) {
@@ -189,7 +189,7 @@ class learner {
       for (std::size_t k = 0; k < n; ++k) {
         const auto& y = data.target(static_cast<std::size_t>(indices[start + k]));
         const Scalar l = loss_type::loss_gradient(z + k * outputs, y, g + k * outputs);
-        if (!is_finite(l) || !finite_range(g + k * outputs, outputs)) {
+        if (!is_finite(l) || !all_finite(std::span<const Scalar>(g + k * outputs, outputs))) {
           for (std::size_t j = 0; j < outputs; ++j) g[k * outputs + j] = Scalar(0);
           ++result.skipped;
           continue;
@@ -295,12 +295,6 @@ class learner {
   Scalar learning_rate() const noexcept { return params_.optimizer.learning_rate * params_.schedule.factor(updates_); }
 
  private:
-  static bool finite_range(const Scalar* v, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i)
-      if (!is_finite(v[i])) return false;
-    return true;
-  }
-
   template <class Dataset, class Index>
   const Scalar* gather(const Dataset& data, std::span<const Index> idx) noexcept {
     if constexpr (Batch == 1) {

@@ -192,7 +192,7 @@ class qat_learner {
     const Scalar* z = train_forward(1);
     Scalar* g = gradient_buffer<layer_count - 1>(gradient_scratch_.data());
     const Scalar l = loss_type::loss_gradient(z, y, g);
-    if (!is_finite(l) || !all_finite_range(g, outputs)) {
+    if (!is_finite(l) || !all_finite(std::span<const Scalar>(g, outputs))) {
       observers_ = observers;
       random_ = r;
       return status::non_finite_input;
@@ -222,7 +222,7 @@ class qat_learner {
       for (std::size_t k = 0; k < n; ++k) {
         const auto& y = data.target(static_cast<std::size_t>(indices[start + k]));
         const Scalar l = loss_type::loss_gradient(z + k * outputs, y, g + k * outputs);
-        if (!is_finite(l) || !all_finite_range(g + k * outputs, outputs)) {
+        if (!is_finite(l) || !all_finite(std::span<const Scalar>(g + k * outputs, outputs))) {
           for (std::size_t j = 0; j < outputs; ++j) g[k * outputs + j] = Scalar(0);
           ++result.skipped;
           continue;
@@ -275,12 +275,6 @@ class qat_learner {
   Scalar learning_rate() const noexcept { return params_.optimizer.learning_rate * params_.schedule.factor(updates_); }
 
  private:
-  static bool all_finite_range(const Scalar* v, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i)
-      if (!is_finite(v[i])) return false;
-    return true;
-  }
-
   /// The parameters with every dense/conv weight fake-quantized per output channel.
   void fake_quantize_parameters(Scalar* out) const noexcept {
     const Scalar* p = net_.parameters().data();
