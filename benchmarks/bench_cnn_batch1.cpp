@@ -7,7 +7,10 @@
 // first). PyTorch's float and int8 (fbgemm) figures for the same network come from
 // examples/host/fashion_mnist/pytorch_batch1.py, which can run this benchmark alongside.
 // Random weights (He init), 64 random "images" (half zeros, as Fashion-MNIST's pixels),
-// min/max calibration on them. Items are images.
+// min/max calibration on them. Items are images. BM_CnnInt8Step/<i> times the int8
+// forward's steps one at a time (0: quantize the image, 1: conv 28x28x1->26x26x8,
+// 2: max pool, 3: conv 13x13x8->11x11x16, 4: max pool, 5: dense 400->64, 6: dense 64->10)
+// on random int8 inputs, for the per-layer breakdown.
 
 #include <benchmark/benchmark.h>
 
@@ -25,6 +28,8 @@
 #include "edgeloop/nn/relu.hpp"
 #include "edgeloop/nn/sequential.hpp"
 #include "edgeloop/quant/calibration.hpp"
+#include "edgeloop/quant/conv2d.hpp"
+#include "edgeloop/quant/pooling.hpp"
 #include "edgeloop/quant/post_training.hpp"
 
 namespace {
@@ -184,5 +189,26 @@ void BM_NaiveCnnBatch1Int8(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_NaiveCnnBatch1Int8);
+
+void BM_CnnInt8Step(benchmark::State& state) {
+  const cnn_case& c = the_case();
+  if (!c.ok) state.SkipWithError("int8 twin: calibration, build or naive check failed");
+  const auto step = static_cast<std::size_t>(state.range(0));
+  std::vector<std::int8_t> in(28 * 28 * 8), out(28 * 28 * 8);
+  edgeloop::rng r(5);
+  for (auto& v : in) v = static_cast<std::int8_t>(static_cast<int>(r.uniform_int(256)) - 128);
+  const std::size_t conv_block[] = {0, 0, 0, 1, 1, 2, 3};  // the block whose layer or pooling each step is
+  const q::conv2d_layer l = c.int8_net->layer(conv_block[step]);
+  const q::pool2d_layer pool{l.out_h(), l.out_w(), l.out_channels, 2, 2, 2, 2, q::padding::valid, -128, 127};
+  for (auto _ : state) {
+    if (step == 0) c.int8_net->quantize_input(c.images[0], out.data());
+    else if (step == 2 || step == 4) q::max_pool2d(pool, in.data(), out.data());
+    else q::conv2d(l, in.data(), out.data());
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CnnInt8Step)->DenseRange(0, 6);
 
 }  // namespace

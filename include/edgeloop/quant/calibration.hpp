@@ -26,6 +26,10 @@
 #include "../core/numeric.hpp"
 #include "../core/status.hpp"
 
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace edgeloop::quant {
 
 /// real = scale * (q - zero_point)
@@ -88,6 +92,37 @@ namespace detail {
 inline std::int8_t quantize_to_int8(float x, float scale, std::int32_t zero_point) noexcept {
   const float r = std::round(x / scale) + static_cast<float>(zero_point);
   return static_cast<std::int8_t>(r >= 127.0f ? 127 : (r >= -128.0f ? static_cast<int>(r) : -128));
+}
+
+/// quantize_to_int8 of n values, the same results; on x86-64 hosts 16 at a time with SSE2
+/// (no roundf call): the quotient clamped to +-512 (MAXPS/MINPS send NaN to -512; either
+/// way the output saturates), truncated (exact there), plus one in magnitude where the
+/// dropped fraction is at least one half (round half away from zero), the zero point,
+/// and saturating packs to int8.
+inline void quantize_to_int8(const float* x, std::size_t n, float scale, std::int32_t zero_point,
+                             std::int8_t* q) noexcept {
+  std::size_t done = 0;
+#if defined(__x86_64__) && defined(__SSE2__)
+  const __m128 divisor = _mm_set1_ps(scale), top = _mm_set1_ps(512.0f), bottom = _mm_set1_ps(-512.0f);
+  const __m128 half = _mm_set1_ps(0.5f), minus_half = _mm_set1_ps(-0.5f);
+  const __m128i zp = _mm_set1_epi32(zero_point);
+  auto four = [&](const float* p) {
+    const __m128 v = _mm_min_ps(_mm_max_ps(_mm_div_ps(_mm_loadu_ps(p), divisor), bottom), top);
+    const __m128i truncated = _mm_cvttps_epi32(v);
+    const __m128 fraction = _mm_sub_ps(v, _mm_cvtepi32_ps(truncated));
+    // Comparison masks are -1 where true.
+    const __m128i up = _mm_castps_si128(_mm_cmpge_ps(fraction, half));
+    const __m128i down = _mm_castps_si128(_mm_cmple_ps(fraction, minus_half));
+    return _mm_add_epi32(_mm_sub_epi32(_mm_add_epi32(truncated, zp), up), down);
+  };
+  done = n / 16 * 16;
+  for (std::size_t i = 0; i < done; i += 16) {
+    const __m128i low = _mm_packs_epi32(four(x + i), four(x + i + 4));
+    const __m128i high = _mm_packs_epi32(four(x + i + 8), four(x + i + 12));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(q + i), _mm_packs_epi16(low, high));
+  }
+#endif
+  for (std::size_t i = done; i < n; ++i) q[i] = quantize_to_int8(x[i], scale, zero_point);
 }
 
 /// Smallest and largest of n values; false if one is not finite.

@@ -26,6 +26,7 @@
 
 #include "conv_geometry.hpp"
 #include "detail/int8_dot.hpp"
+#include "detail/int8_vnni.hpp"
 #include "detail/requantize_sse2.hpp"
 #include "kernel_path.hpp"
 #include "requantize.hpp"
@@ -233,6 +234,165 @@ inline bool conv2d_gathered_pairs(const conv2d_layer& l, const std::int8_t* inpu
 }
 #endif
 
+#if EDGELOOP_QUANT_HOST_VNNI
+/// conv2d_vnni takes receptive fields up to this many bytes (its patch is on the stack)
+/// and up to this many output channels (its per-channel constants, 8 KB of stack).
+inline constexpr std::size_t max_vnni_depth = 4096, max_vnni_channels = 256;
+
+/// x86-64 hosts with AVX2 + VNNI (detail/int8_vnni.hpp), every shape that fits: per 8
+/// output channels one VPDPBUSD per 4 taps (two packed blocks of 4 rows per 256-bit
+/// register) against the unsigned inputs x + 128, starting from the bias less
+/// (zp + 128) * (sum of the channel's weights), and the 8 channels requantized at once.
+/// The input words are read in place for pixels whose receptive field lies inside the
+/// image: with in_channels % 4 == 0 each kernel row is whole words, and with
+/// kernel_w * in_channels <= 4 (e.g. a 3x3 kernel over 1 channel) each kernel row is one
+/// word, against a per-call table of the kernel rows' weights zero-padded to 4 bytes
+/// (the extra byte, the next input, meets weight 0). Other pixels and shapes gather the
+/// receptive field (padding taps zp + 128) first. The same integers as the other paths
+/// (int32 sums wrap alike; the exact result fits). False (nothing done) when the shape
+/// does not fit.
+inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
+  const std::size_t depth = l.depth(), out_c = l.out_channels;
+  if (depth > max_vnni_depth || out_c > max_vnni_channels) return false;
+  const std::size_t oh = l.out_h(), ow = l.out_w(), c = l.in_channels, groups = depth / 4, main = groups * 4,
+                    tail = depth - main, octets = (out_c + 7) / 8;
+  const std::size_t in_h = l.in_h, in_w = l.in_w, kernel_h = l.kernel_h, kernel_w = l.kernel_w,
+                    stride_h = l.stride_h, stride_w = l.stride_w, row_bytes = in_w * c;
+  const std::int8_t* const weights = l.weights;
+  // The depth % 4 tail weights of each channel as one group (zero-padded), so the tail is
+  // one more VPDPBUSD against the patch's last word.
+  alignas(32) std::int8_t tail_words[max_vnni_channels * 4];
+  for (std::size_t o = 0; o < octets * 8; ++o) {
+    const std::size_t block = o / packed_rows,
+                      rows = out_c - block * packed_rows < packed_rows ? out_c - block * packed_rows : packed_rows;
+    for (std::size_t t = 0; t < 4; ++t)
+      tail_words[4 * o + t] = o < out_c && t < tail
+                                  ? weights[block * packed_rows * depth + main * rows + t * rows + o % packed_rows]
+                                  : std::int8_t{0};
+  }
+  // In-place input words of interior pixels: offsets from the pixel's first tap.
+  constexpr std::size_t max_row_table = 4096;
+  const bool row_words = kernel_w * c <= 4 && kernel_h * 4 * out_c <= max_row_table;
+  const bool word_rows = !row_words && c % 4 == 0;
+  const std::size_t direct_groups = row_words ? kernel_h : groups;
+  std::size_t offsets[max_vnni_depth / 4];
+  for (std::size_t g = 0; g < direct_groups && (row_words || word_rows); ++g)
+    offsets[g] = row_words ? g * row_bytes : g / (kernel_w * c / 4) * row_bytes + 4 * (g % (kernel_w * c / 4));
+  alignas(16) std::int8_t row_table[max_row_table];
+  if (row_words)
+    for (std::size_t o = 0; o < out_c; ++o)
+      for (std::size_t y = 0; y < kernel_h; ++y)
+        for (std::size_t t = 0; t < 4; ++t)
+          row_table[packed_index(out_c, 4 * kernel_h, o, 4 * y + t)] =
+              t < kernel_w * c ? weights[packed_index(out_c, depth, o, y * kernel_w * c + t)] : std::int8_t{0};
+  requantize8_constants stage[max_vnni_channels / 8];
+  for (std::size_t k = 0; k < octets; ++k)
+    stage[k] = make_requantize8(l.multipliers + 8 * k, out_c - 8 * k < 8 ? out_c - 8 * k : 8);
+  alignas(32) std::uint8_t patch[max_vnni_depth + 4];
+  // acc + the sum of w * (x + 128) over channels 8k ... 8k + 7: the first n groups of the
+  // packed weights w (rows of w_depth bytes), the input word of group g from x_word(g).
+  auto dot8 = [&](const std::int8_t* w, std::size_t w_depth, std::size_t n, auto x_word, std::size_t k, __m256i acc)
+                  __attribute__((always_inline)) {
+    const std::size_t left = out_c - 8 * k;
+    const std::size_t rows0 = left < 4 ? left : 4, rows1 = left <= 4 ? 0 : (left - 4 < 4 ? left - 4 : 4);
+    const std::int8_t* w0 = w + 8 * k * w_depth;  // all blocks before are whole
+    const std::int8_t* w1 = w0 + rows0 * w_depth;
+    std::size_t g = 0;
+    if (rows1 == 4) {
+      // Four accumulators: VPDPBUSD's latency, not its throughput, would bound one chain.
+      __m256i a1 = _mm256_setzero_si256(), a2 = a1, a3 = a1;
+      auto pair = [&](std::size_t j) __attribute__((always_inline)) {
+        return _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(w1 + 16 * j),
+                                   reinterpret_cast<const __m128i*>(w0 + 16 * j));
+      };
+      for (; g + 4 <= n; g += 4) {
+        acc = dot_u8_s8(acc, x_word(g), pair(g));
+        a1 = dot_u8_s8(a1, x_word(g + 1), pair(g + 1));
+        a2 = dot_u8_s8(a2, x_word(g + 2), pair(g + 2));
+        a3 = dot_u8_s8(a3, x_word(g + 3), pair(g + 3));
+      }
+      for (; g < n; ++g) acc = dot_u8_s8(acc, x_word(g), pair(g));
+      return _mm256_add_epi32(_mm256_add_epi32(acc, a1), _mm256_add_epi32(a2, a3));
+    }
+    for (; g < n; ++g)
+      acc = dot_u8_s8(acc, x_word(g),
+                      _mm256_set_m128i(rows1 == 0 ? _mm_setzero_si128() : load_group(w1 + 4 * rows1 * g, rows1),
+                                       load_group(w0 + 4 * rows0 * g, rows0)));
+    return acc;
+  };
+  auto patch_word = [&](std::size_t g) __attribute__((always_inline)) {
+    std::int32_t v;
+    __builtin_memcpy(&v, patch + 4 * g, 4);
+    return _mm256_set1_epi32(v);
+  };
+  // The whole dot product from the gathered patch (packed weights and the tail group).
+  auto patch_dot8 = [&](std::size_t k, __m256i acc) __attribute__((always_inline)) {
+    acc = dot8(weights, depth, groups, patch_word, k, acc);
+    if (tail != 0)
+      acc = dot_u8_s8(acc, patch_word(groups), _mm256_load_si256(reinterpret_cast<const __m256i*>(tail_words + 32 * k)));
+    return acc;
+  };
+  // Starting values: the bias less (zp + 128) * sum of weights (the dot with all-ones
+  // inputs), in wrapping int32 arithmetic.
+  alignas(32) std::int32_t start[max_vnni_channels];
+  for (std::size_t o = 0; o < octets * 8; ++o) start[o] = o < out_c && l.bias != nullptr ? l.bias[o] : 0;
+  const std::int32_t correction = l.input_zero_point + 128;
+  if (correction != 0) {
+    for (std::size_t i = 0; i < main + 4; ++i) patch[i] = 1;
+    const __m256i factor = _mm256_set1_epi32(correction);
+    for (std::size_t k = 0; k < octets; ++k) {
+      __m256i* s = reinterpret_cast<__m256i*>(start + 8 * k);
+      _mm256_store_si256(s, _mm256_sub_epi32(_mm256_load_si256(s),
+                                             _mm256_mullo_epi32(patch_dot8(k, _mm256_setzero_si256()), factor)));
+    }
+  }
+  for (std::size_t i = depth; i < main + 4; ++i) patch[i] = 0;
+  const __m256i low = _mm256_set1_epi32(l.output.activation_min - l.output.zero_point);
+  const __m256i high = _mm256_set1_epi32(l.output.activation_max - l.output.zero_point);
+  const __m256i out_zero_point = _mm256_set1_epi32(l.output.zero_point);
+  const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80));  // x ^ 0x80 = x + 128 as unsigned
+  const long pad_top = static_cast<long>(padding_before(in_h, kernel_h, stride_h, l.pad));
+  const long pad_left = static_cast<long>(padding_before(in_w, kernel_w, stride_w, l.pad));
+  const auto pad = static_cast<std::uint8_t>(l.input_zero_point + 128);
+  const std::int8_t* const input_end = input + in_h * row_bytes;
+  for (std::size_t oy = 0; oy < oh; ++oy) {
+    const long iy0 = static_cast<long>(oy * stride_h) - pad_top;
+    const tap_range ky = valid_taps(iy0, kernel_h, in_h);
+    for (std::size_t ox = 0; ox < ow; ++ox, output += out_c) {
+      const long ix0 = static_cast<long>(ox * stride_w) - pad_left;
+      const tap_range kx = valid_taps(ix0, kernel_w, in_w);
+      const std::int8_t* first = nullptr;  // the first tap, when the input words are read in place
+      if ((row_words || word_rows) && ky.end - ky.begin == kernel_h && kx.end - kx.begin == kernel_w) {
+        first = input + static_cast<std::size_t>(iy0) * row_bytes + static_cast<std::size_t>(ix0) * c;
+        if (row_words && first + (kernel_h - 1) * row_bytes + 4 > input_end) first = nullptr;  // the last word
+      }
+      if (first == nullptr)
+        gather_any_patch<std::uint8_t>(c, input, in_w, iy0, ix0, ky, kx, kernel_h, kernel_w, pad, -128, patch);
+      auto input_word = [&](std::size_t g) __attribute__((always_inline)) {
+        std::int32_t v;
+        __builtin_memcpy(&v, first + offsets[g], 4);
+        return _mm256_xor_si256(_mm256_set1_epi32(v), flip);
+      };
+      for (std::size_t k = 0; k < octets; ++k) {
+        const __m256i s = _mm256_load_si256(reinterpret_cast<const __m256i*>(start + 8 * k));
+        const __m256i acc = first == nullptr ? patch_dot8(k, s)
+                            : row_words      ? dot8(row_table, 4 * kernel_h, kernel_h, input_word, k, s)
+                                             : dot8(weights, depth, groups, input_word, k, s);
+        const __m128i y = clamp8(rescale8(acc, stage[k]), low, high, out_zero_point);
+        if (out_c - 8 * k >= 8) {
+          _mm_storel_epi64(reinterpret_cast<__m128i*>(output + 8 * k), y);
+        } else {
+          alignas(16) std::int8_t last[16];
+          _mm_store_si128(reinterpret_cast<__m128i*>(last), y);
+          for (std::size_t r = 0; r < out_c - 8 * k; ++r) output[8 * k + r] = last[r];
+        }
+      }
+    }
+  }
+  return true;
+}
+#endif
+
 /// conv2d for in_channels % 4 != 0 and depth <= max_gathered_depth (see conv2d.hpp).
 template <kernel_path Path>
 void conv2d_gathered(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
@@ -286,6 +446,9 @@ void conv2d_gathered(const conv2d_layer& l, const std::int8_t* input, std::int8_
 /// One image: input[in_h][in_w][in_channels] -> output[out_h][out_w][out_channels].
 template <kernel_path Path = default_path>
 void conv2d(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
+#if EDGELOOP_QUANT_HOST_VNNI
+  if (detail::conv2d_vnni(l, input, output)) return;
+#endif
 #if EDGELOOP_QUANT_HOST_SSE2
   // Any kernel but 1x1 (pointwise runs as dense layers below) whose receptive field fits.
   if ((l.kernel_h != 1 || l.kernel_w != 1) && l.depth() <= max_gathered_depth &&

@@ -398,9 +398,7 @@ class quantized_sequential {
 
   /// Quantizes a float input with input_params() (float arithmetic, detail::quantize_to_int8).
   void quantize_input(const input_type& x, std::int8_t* q) const noexcept {
-    const float scale = tensors_[0].scale;
-    const std::int32_t zero_point = tensors_[0].zero_point;
-    for (std::size_t i = 0; i < input_size; ++i) q[i] = detail::quantize_to_int8(x[i], scale, zero_point);
+    detail::quantize_to_int8(x.data(), input_size, tensors_[0].scale, tensors_[0].zero_point, q);
   }
 
   /// Float in, dequantized float out (the int8 network in between).

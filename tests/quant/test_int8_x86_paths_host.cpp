@@ -1,0 +1,175 @@
+// The host paths of the int8 kernels against independent references: conv2d on random
+// shapes sized for the x86 paths (output channels 1-40: whole and partial blocks of 4 and
+// of 8; 1-16 input channels; kernels 1x1-5x5 incl. dense-like 1x1 over up to 600 inputs;
+// SAME and VALID; input zero point -128 half the time, as after a ReLU, else random;
+// weights incl. -128; multipliers with shifts -31..30 so outputs saturate) equal the
+// oracle; the 8-lane requantization (detail/int8_vnni.hpp, when built with AVX2 + VNNI)
+// equals the oracle's TFLite MultiplyByQuantizedMultiplier; quantize_to_int8 of many values equals the
+// one-value function; 2x2 max pooling with 8/16/32 channels equals a textbook loop.
+// In the plain host build the SSE2 paths run; the test_quant_native executable
+// (tests/CMakeLists.txt, -march=native) runs the same file on the AVX2/VNNI paths.
+// Host only: the buffers are too big for the Cortex-M0 test image.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "edgeloop/quant/calibration.hpp"
+#include "edgeloop/quant/conv2d.hpp"
+#include "edgeloop/quant/detail/int8_vnni.hpp"
+#include "edgeloop/quant/pooling.hpp"
+#include "quant_oracle.hpp"
+#include "support/test.hpp"
+
+namespace q = edgeloop::quant;
+namespace oracle = edgeloop::test::oracle;
+
+namespace {
+std::size_t random_in(edgeloop::rng& r, std::size_t lo, std::size_t hi) {
+  return lo + r.uniform_int(static_cast<std::uint32_t>(hi - lo + 1));
+}
+/// Any quantized multiplier the kernels accept: Q31 in [2^30, 2^31) (sometimes 0) and a
+/// shift in [-31, 30], mostly small, so that outputs both saturate and round.
+q::quantized_multiplier any_multiplier(edgeloop::rng& r) {
+  switch (r.uniform_int(4)) {
+    case 0: return {oracle::random_int(r, 1 << 30, INT32_MAX), oracle::random_int(r, -31, 30)};
+    case 1: return {r.uniform_int(8) == 0 ? 0 : oracle::random_int(r, 1 << 30, INT32_MAX), oracle::random_int(r, -4, 4)};
+    default: return oracle::random_multiplier(r, -20.0, 1.0);
+  }
+}
+}  // namespace
+
+TEST_CASE("conv2d host paths equal the oracle on wide random shapes", "[quant][conv2d]") {
+  edgeloop::rng r(71);
+  constexpr std::size_t channel_choices[] = {1, 2, 3, 4, 8, 12, 16};
+  int mismatches = 0, relu_inputs = 0, dense_like = 0;
+  for (int t = 0; t < 160; ++t) {
+    oracle::conv_shape g{};
+    g.same = r.uniform_int(2) == 0;
+    if (t % 8 == 0) {  // a dense layer as the twin runs it: 1x1 over one pixel
+      g.kh = g.kw = g.h = g.w = 1;
+      g.c = random_in(r, 1, 600);
+      ++dense_like;
+    } else {
+      g.kh = random_in(r, 1, 5);
+      g.kw = random_in(r, 1, 5);
+      g.h = random_in(r, g.same ? 1 : g.kh, 12);
+      g.w = random_in(r, g.same ? 1 : g.kw, 12);
+      g.c = channel_choices[r.uniform_int(7)];
+    }
+    g.out_c = random_in(r, 1, 40);
+    g.sh = random_in(r, 1, 2);
+    g.sw = random_in(r, 1, 2);
+    const std::size_t depth = g.kh * g.kw * g.c;
+    std::vector<std::int8_t> x(g.h * g.w * g.c), w(g.out_c * depth), packed(w.size()), y(g.h * g.w * g.out_c),
+        expected(y.size());
+    std::vector<std::int32_t> bias(g.out_c);
+    std::vector<q::quantized_multiplier> m(g.out_c);
+    oracle::fill(r, x.data(), x.size());
+    oracle::fill(r, w.data(), w.size());  // -128 included
+    for (std::size_t o = 0; o < g.out_c; ++o) {
+      bias[o] = oracle::random_int(r, -30000, 30000);
+      m[o] = any_multiplier(r);
+    }
+    const bool with_bias = r.uniform_int(4) != 0;
+    const bool after_relu = r.uniform_int(2) == 0;
+    relu_inputs += after_relu ? 1 : 0;
+    const std::int32_t zx = after_relu ? -128 : oracle::random_int(r, -128, 127);
+    const q::output_stage s = oracle::random_output_stage(r);
+    q::pack_weights(w.data(), g.out_c, depth, packed.data());
+    const q::conv2d_layer layer{g.h, g.w, g.c, g.out_c, g.kh, g.kw, g.sh, g.sw,
+                                g.same ? q::padding::same : q::padding::valid, packed.data(),
+                                with_bias ? bias.data() : nullptr, m.data(), zx, s};
+    oracle::conv(g, false, x.data(), w.data(), with_bias ? bias.data() : nullptr, zx, m.data(), s, expected.data());
+    for (auto& v : y) v = 0x55;
+    q::conv2d<q::portable_path>(layer, x.data(), y.data());
+    if (!oracle::same(y.data(), expected.data(), layer.out_h() * layer.out_w() * g.out_c)) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+  CHECK(relu_inputs > 40);
+  CHECK(dense_like == 20);
+}
+
+#if EDGELOOP_QUANT_HOST_VNNI
+TEST_CASE("8-lane requantization equals the oracle's rescaling", "[quant][requantize]") {
+  edgeloop::rng r(72);
+  const std::int32_t edges[] = {INT32_MIN, INT32_MIN + 1, -1, 0, 1, INT32_MAX - 1, INT32_MAX, 1 << 30, -(1 << 30)};
+  int mismatches = 0;
+  for (int t = 0; t < 20000; ++t) {
+    q::quantized_multiplier m[8];
+    alignas(32) std::int32_t x[8], got[8];
+    for (std::size_t i = 0; i < 8; ++i) {
+      m[i] = any_multiplier(r);
+      if (t < 62 * 8) m[i].shift = -31 + t / 8;  // every shift at least once
+      const auto raw = static_cast<std::int32_t>(static_cast<std::uint32_t>(r.next()));
+      x[i] = r.uniform_int(8) == 0 ? edges[r.uniform_int(9)] : (r.uniform_int(2) == 0 ? raw : raw >> r.uniform_int(31));
+    }
+    const auto k = q::detail::make_requantize8(m, 8);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(got),
+                       q::detail::rescale8(_mm256_load_si256(reinterpret_cast<const __m256i*>(x)), k));
+    for (std::size_t i = 0; i < 8; ++i)
+      if (got[i] != oracle::multiply(x[i], m[i].multiplier, m[i].shift)) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}
+#endif
+
+TEST_CASE("quantize_to_int8 of many values equals the one-value function", "[quant][calibration]") {
+  edgeloop::rng r(73);
+  const float special[] = {0.0f, -0.0f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 0.49999997f, -0.49999997f,
+                           127.5f, -128.5f, 126.5f, 1e9f, -1e9f, 511.5f, 512.5f, -512.5f, 1e-40f,
+                           std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                           std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::max(),
+                           std::numeric_limits<float>::lowest()};
+  int mismatches = 0;
+  for (int t = 0; t < 200; ++t) {
+    const std::size_t n = random_in(r, 1, 100);
+    std::vector<float> x(n);
+    for (auto& v : x) {
+      switch (r.uniform_int(3)) {
+        case 0: v = special[r.uniform_int(sizeof special / sizeof special[0])]; break;
+        case 1: v = static_cast<float>(static_cast<int>(r.uniform_int(801)) - 400) * 0.5f; break;  // halves
+        default: v = r.uniform<float>(-300.0f, 300.0f); break;
+      }
+    }
+    const float scale = t % 3 == 0 ? 1.0f : r.uniform<float>(0.001f, 4.0f);
+    const std::int32_t zp = oracle::random_int(r, -128, 127);
+    std::vector<std::int8_t> got(n);
+    q::detail::quantize_to_int8(x.data(), n, scale, zp, got.data());
+    for (std::size_t i = 0; i < n; ++i)
+      if (got[i] != q::detail::quantize_to_int8(x[i], scale, zp)) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}
+
+TEST_CASE("2x2 max pooling over 8, 16, 24 and 32 channels equals a textbook loop", "[quant][pooling]") {
+  edgeloop::rng r(74);
+  int mismatches = 0;
+  for (int t = 0; t < 40; ++t) {
+    q::pool2d_layer l;
+    l.in_h = random_in(r, 2, 9);
+    l.in_w = random_in(r, 2, 9);
+    l.channels = 8 * random_in(r, 1, 4);
+    const q::output_stage s = oracle::random_output_stage(r);
+    l.activation_min = s.activation_min;
+    l.activation_max = s.activation_max;
+    std::vector<std::int8_t> x(l.in_h * l.in_w * l.channels), y(x.size()), expected(x.size());
+    oracle::fill(r, x.data(), x.size());
+    const std::size_t oh = l.in_h / 2, ow = l.in_w / 2, c = l.channels;
+    for (std::size_t oy = 0; oy < oh; ++oy)
+      for (std::size_t ox = 0; ox < ow; ++ox)
+        for (std::size_t ch = 0; ch < c; ++ch) {
+          int best = -128;
+          for (std::size_t dy = 0; dy < 2; ++dy)
+            for (std::size_t dx = 0; dx < 2; ++dx) {
+              const int v = x[((2 * oy + dy) * l.in_w + 2 * ox + dx) * c + ch];
+              best = v > best ? v : best;
+            }
+          best = best < l.activation_min ? l.activation_min : (best > l.activation_max ? l.activation_max : best);
+          expected[(oy * ow + ox) * c + ch] = static_cast<std::int8_t>(best);
+        }
+    q::max_pool2d(l, x.data(), y.data());
+    if (!oracle::same(y.data(), expected.data(), oh * ow * c)) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}
