@@ -95,3 +95,16 @@ TEST_CASE("anomaly_likelihood: learning period, bad input, round trip", "[anomal
   CHECK(a.samples() == 0u);
   CHECK(a.likelihood() == 0.5f);
 }
+
+TEST_CASE("anomaly_likelihood: peek(raw) is what update(raw) returns, and changes nothing", "[anomaly][anomaly_likelihood]") {
+  anomaly_likelihood<float, 4> a({10, 0.99f, 0.01f});
+  rng g(10);
+  for (int t = 0; t < 60; ++t) {  // through the learning period, the window filling up and wrapping
+    const float s = g.uniform(0.0f, 1.0f) + (t >= 40 && t < 44 ? 3.0f : 0.0f);
+    const auto before = a.state();
+    const float peeked = a.peek(s);
+    CHECK(same_bytes(before, a.state()));
+    CHECK(a.peek(std::nanf("")) == a.likelihood());
+    CHECK(a.update(s) == peeked);
+  }
+}

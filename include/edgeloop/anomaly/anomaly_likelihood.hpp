@@ -45,6 +45,7 @@ class anomaly_likelihood {
     std::uint32_t learning_period = 300;                    ///< scores answered with 0.5
     Scalar long_forgetting = Scalar(1) - Scalar(1) / Scalar(8640);  ///< (0, 1]; 1 = all history
     Scalar min_std = Scalar(0.01);                          ///< >= 0, floor of sigma (> 0 or used with care)
+    friend constexpr bool operator==(const params&, const params&) noexcept = default;
   };
 
   struct state_type {
@@ -79,25 +80,12 @@ class anomaly_likelihood {
       last_ = status::non_finite_input;
       return s_.last;
     }
+    const std::uint32_t samples = next_sample_count();
+    const Scalar m = window_mean_with(raw, samples);
+    const Scalar likelihood = likelihood_of(m, samples);
     s_.recent[s_.next] = raw;
     s_.next = static_cast<std::uint32_t>((s_.next + 1) % ShortWindow);
-    if (s_.samples != std::numeric_limits<std::uint32_t>::max()) ++s_.samples;
-    const std::size_t n = s_.samples < ShortWindow ? s_.samples : ShortWindow;
-    Scalar sum = 0;
-    for (std::size_t i = 0; i < n; ++i) sum += s_.recent[i];  // the first n slots are the filled ones
-    const Scalar m = sum / static_cast<Scalar>(n);
-    Scalar likelihood = Scalar(0.5);
-    if (s_.samples > s_.p.learning_period && s_.weight > Scalar(0)) {
-      const Scalar var = s_.comoment / s_.weight;
-      Scalar sd = var > Scalar(0) ? std::sqrt(var) : Scalar(0);
-      if (sd < s_.p.min_std) sd = s_.p.min_std;
-      if (sd > Scalar(0)) {
-        const double z = static_cast<double>((m - s_.mean) / sd);
-        likelihood = static_cast<Scalar>(0.5 * std::erfc(-z * 0.70710678118654752440));
-      } else {
-        likelihood = m > s_.mean ? Scalar(1) : (m < s_.mean ? Scalar(0) : Scalar(0.5));
-      }
-    }
+    s_.samples = samples;
     // West's weighted update of the history of averages.
     const Scalar w = s_.p.long_forgetting * s_.weight + Scalar(1);
     const Scalar d = m - s_.mean;
@@ -107,6 +95,14 @@ class anomaly_likelihood {
     s_.last = likelihood;
     last_ = status::ok;
     return likelihood;
+  }
+
+  /// The likelihood update(raw) would return, without changing anything (the same
+  /// arithmetic, so the same bits); for a non-finite raw score the last likelihood.
+  Scalar peek(Scalar raw) const noexcept {
+    if (!is_finite(raw)) return s_.last;
+    const std::uint32_t samples = next_sample_count();
+    return likelihood_of(window_mean_with(raw, samples), samples);
   }
 
   /// Numenta's log scaling of a likelihood: log(1 + 1e-10 - L) / log(1e-10), about [0, 1].
@@ -148,6 +144,32 @@ class anomaly_likelihood {
   }
 
  private:
+  std::uint32_t next_sample_count() const noexcept {
+    return s_.samples == std::numeric_limits<std::uint32_t>::max() ? s_.samples : s_.samples + 1;
+  }
+
+  /// Mean of the short window once raw is stored at s_.next (`samples` counting raw). The
+  /// window fills slots 0, 1, ... first, so the first n slots are the filled ones.
+  Scalar window_mean_with(Scalar raw, std::uint32_t samples) const noexcept {
+    const std::size_t n = samples < ShortWindow ? samples : ShortWindow;
+    Scalar sum = 0;
+    for (std::size_t i = 0; i < n; ++i) sum += i == s_.next ? raw : s_.recent[i];
+    return sum / static_cast<Scalar>(n);
+  }
+
+  /// Phi((m - mu) / max(sigma, min_std)) against the history before m; 0.5 while learning.
+  Scalar likelihood_of(Scalar m, std::uint32_t samples) const noexcept {
+    if (samples <= s_.p.learning_period || !(s_.weight > Scalar(0))) return Scalar(0.5);
+    const Scalar var = s_.comoment / s_.weight;
+    Scalar sd = var > Scalar(0) ? std::sqrt(var) : Scalar(0);
+    if (sd < s_.p.min_std) sd = s_.p.min_std;
+    if (sd > Scalar(0)) {
+      const double z = static_cast<double>((m - s_.mean) / sd);
+      return static_cast<Scalar>(0.5 * std::erfc(-z * 0.70710678118654752440));
+    }
+    return m > s_.mean ? Scalar(1) : (m < s_.mean ? Scalar(0) : Scalar(0.5));
+  }
+
   state_type s_{};
   status last_ = status::ok;
 };

@@ -79,8 +79,9 @@ class likelihood_ensemble {
 
   /// The likelihood learn(x) would report now (nothing changes).
   Scalar score(const input_type& x) const noexcept {
-    auto copy = members_;
-    return combine(copy, x).likelihood;
+    Scalar tail = Scalar(1);
+    for (std::size_t m = 0; m < Members; ++m) tail = smaller_tail(tail, members_[m].peek(x[m]));
+    return filter(tail).likelihood;
   }
 
   /// Takes one step of raw scores (non_finite_input: unchanged).
@@ -92,7 +93,9 @@ class likelihood_ensemble {
   /// score(x) then learn(x) in one pass.
   status score_then_learn(const input_type& x, Scalar& out) noexcept {
     if (!all_finite(x)) return status::non_finite_input;
-    const step s = combine(members_, x);
+    Scalar tail = Scalar(1);
+    for (std::size_t m = 0; m < Members; ++m) tail = smaller_tail(tail, members_[m].update(x[m]));
+    const step s = filter(tail);
     previous_tail_ = s.smallest_tail;
     since_red_ = s.red ? 0u : (since_red_ == 0xFFFFFFFFu ? since_red_ : since_red_ + 1u);
     if (samples_ != 0xFFFFFFFFu) ++samples_;
@@ -133,9 +136,7 @@ class likelihood_ensemble {
     std::array<likelihood_type, Members> members{};
     for (std::size_t m = 0; m < Members; ++m) {
       // Members share the ensemble's likelihood params.
-      const auto& q = s.members[m].p;
-      if (q.learning_period != s.p.likelihood.learning_period || q.long_forgetting != s.p.likelihood.long_forgetting ||
-          q.min_std != s.p.likelihood.min_std || members[m].restore(s.members[m]) != status::ok)
+      if (!(s.members[m].p == s.p.likelihood) || members[m].restore(s.members[m]) != status::ok)
         return status::invalid_state;
     }
     p_ = s.p;
@@ -153,12 +154,13 @@ class likelihood_ensemble {
     bool red;  ///< a red alarm let through
   };
 
-  step combine(std::array<likelihood_type, Members>& members, const input_type& x) const noexcept {
-    Scalar tail = Scalar(1);
-    for (std::size_t m = 0; m < Members; ++m) {
-      const Scalar t = Scalar(1) - members[m].update(x[m]);
-      if (t < tail) tail = t;
-    }
+  static Scalar smaller_tail(Scalar tail, Scalar member_likelihood) noexcept {
+    const Scalar t = Scalar(1) - member_likelihood;
+    return t < tail ? t : tail;
+  }
+
+  /// Numenta's filter of repeated red alarms over the smallest member tail of this step.
+  step filter(Scalar tail) const noexcept {
     step s{Scalar(1) - tail, tail, false};
     if (tail <= p_.red_tail) {
       const bool repeat = p_.suppress_repeats && (previous_tail_ <= p_.red_tail || since_red_ < p_.refractory);
