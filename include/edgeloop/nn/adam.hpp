@@ -16,6 +16,7 @@
 
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 
 namespace edgeloop::nn {
@@ -30,6 +31,7 @@ struct adam {
       Scalar epsilon = Scalar(1e-8);         ///< > 0
       Scalar weight_decay = Scalar(0);       ///< >= 0
       bool decoupled_weight_decay = false;   ///< AdamW
+      [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), 1)> reserved{};  // persisted in states
     };
     static constexpr std::size_t state_size = 2 * P + 2;
 

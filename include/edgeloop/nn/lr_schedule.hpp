@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 
 namespace edgeloop::nn {
@@ -18,8 +19,11 @@ enum class schedule_kind : std::uint8_t { constant, step, inverse_time };
 template <scalar Scalar>
 struct lr_schedule {
   schedule_kind kind = schedule_kind::constant;
+  // Declared padding: learner states persist the schedule (core/padding.hpp).
+  [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), 1), 0> reserved{};
   Scalar gamma = Scalar(0.1);  ///< step: factor in (0, 1]; inverse_time: rate >= 0
   std::uint32_t period = 1;    ///< updates per step (> 0)
+  [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), sizeof(Scalar) + 4), 1> tail{};
 
   constexpr status validate() const noexcept {
     if (period == 0 || !is_finite(gamma)) return status::invalid_argument;

@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 #include "sequential.hpp"
 
@@ -70,6 +71,7 @@ class magnitude_pruning {
     std::uint16_t version;
     std::uint16_t reserved;  ///< 0
     std::array<std::uint8_t, mask_bytes> bits;  ///< bit i set: prunable weight i kept
+    [[no_unique_address]] explicit_padding<padding_to(4, mask_bytes)> tail;  ///< 0 (core/padding.hpp)
   };
   static constexpr std::uint32_t magic = 0x4D504C45u;  // "ELPM" little-endian
   static constexpr std::uint16_t version = 1;

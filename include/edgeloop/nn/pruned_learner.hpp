@@ -16,6 +16,7 @@
 
 #include "../core/assert.hpp"
 #include "../core/concepts.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 #include "dense.hpp"
 #include "learner.hpp"
@@ -52,6 +53,9 @@ class pruned_learner {
     pruning_scope scope;
     std::uint8_t reserved[3];  ///< 0
     typename pruning_type::state_type mask;
+    [[no_unique_address]] explicit_padding<padding_to(alignof(typename Learner::state_type),
+                                                      sizeof(pruning_schedule<Scalar>) + 4 + sizeof(typename pruning_type::state_type))>
+        tail;  ///< 0 (core/padding.hpp)
   };
   static const std::size_t memory_bytes;
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 
 namespace edgeloop::nn {
@@ -23,6 +24,8 @@ struct pruning_schedule {
   std::uint32_t begin = 0;              ///< first pruning update
   std::uint32_t end = 0;                ///< last pruning update (>= begin)
   std::uint32_t frequency = 1;          ///< updates between mask recomputations (>= 1)
+  // Declared padding (double): persisted in pruned_learner states (core/padding.hpp).
+  [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), 2 * sizeof(Scalar) + 12)> tail{};
 
   constexpr status validate() const noexcept {
     if (!is_finite(initial_sparsity) || !is_finite(final_sparsity)) return status::invalid_argument;

@@ -11,6 +11,7 @@
 
 #include "../core/linalg.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/status.hpp"
 #include "detail/flush_tiny.hpp"
 
@@ -24,6 +25,7 @@ struct sgd {
       Scalar momentum = Scalar(0);          ///< [0, 1)
       Scalar weight_decay = Scalar(0);      ///< >= 0 (L2, added to the gradient)
       bool nesterov = false;                ///< needs momentum > 0
+      [[no_unique_address]] explicit_padding<padding_to(alignof(Scalar), 1)> reserved{};  // persisted in states
     };
     static constexpr std::size_t state_size = P;
 
