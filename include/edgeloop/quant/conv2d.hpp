@@ -355,38 +355,60 @@ inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::in
   const long pad_left = static_cast<long>(padding_before(in_w, kernel_w, stride_w, l.pad));
   const auto pad = static_cast<std::uint8_t>(l.input_zero_point + 128);
   const std::int8_t* const input_end = input + in_h * row_bytes;
+  auto store8 = [&](__m256i acc, std::size_t k, std::int8_t* out) __attribute__((always_inline)) {
+    const __m128i y = clamp8(rescale8(acc, stage[k]), low, high, out_zero_point);
+    if (out_c - 8 * k >= 8) {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 8 * k), y);
+    } else {
+      alignas(16) std::int8_t last[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(last), y);
+      for (std::size_t r = 0; r < out_c - 8 * k; ++r) out[8 * k + r] = last[r];
+    }
+  };
+  auto start8 = [&](std::size_t k) __attribute__((always_inline)) {
+    return _mm256_load_si256(reinterpret_cast<const __m256i*>(start + 8 * k));
+  };
+  // One output pixel from the input words in place (first: its first tap).
+  auto direct_pixel = [&](const std::int8_t* first, std::size_t k, std::int8_t* out) __attribute__((always_inline)) {
+    auto input_word = [&](std::size_t g) __attribute__((always_inline)) {
+      std::int32_t v;
+      __builtin_memcpy(&v, first + offsets[g], 4);
+      return _mm256_xor_si256(_mm256_set1_epi32(v), flip);
+    };
+    store8(row_words ? dot8(row_table, 4 * kernel_h, kernel_h, input_word, k, start8(k))
+                     : dot8(weights, depth, groups, input_word, k, start8(k)),
+           k, out);
+  };
+  // Output columns whose receptive field lies inside the image's width: [ox_lo, ox_hi).
+  const std::size_t ox_lo = (static_cast<std::size_t>(pad_left) + stride_w - 1) / stride_w;
+  const std::size_t ox_hi_raw = in_w + static_cast<std::size_t>(pad_left) >= kernel_w
+                                    ? (in_w + static_cast<std::size_t>(pad_left) - kernel_w) / stride_w + 1
+                                    : 0;
+  const std::size_t ox_hi = ox_hi_raw < ow ? ox_hi_raw : ow;
   for (std::size_t oy = 0; oy < oh; ++oy) {
     const long iy0 = static_cast<long>(oy * stride_h) - pad_top;
     const tap_range ky = valid_taps(iy0, kernel_h, in_h);
+    const bool direct_row = (row_words || word_rows) && ky.end - ky.begin == kernel_h && ox_lo < ox_hi;
     for (std::size_t ox = 0; ox < ow; ++ox, output += out_c) {
+      if (direct_row && ox == ox_lo) {
+        // The interior of the row in a tight loop (a 3x3 kernel over 1 channel into 8
+        // channels, the common first layer, without the octet loop).
+        const std::int8_t* first = input + static_cast<std::size_t>(iy0) * row_bytes +
+                                   (ox * stride_w - static_cast<std::size_t>(pad_left)) * c;
+        const std::size_t step = stride_w * c, last_word = (kernel_h - 1) * row_bytes + 4;
+        for (; ox < ox_hi && (!row_words || first + last_word <= input_end); ++ox, output += out_c, first += step) {
+          if (octets == 1) {
+            direct_pixel(first, 0, output);
+          } else {
+            for (std::size_t k = 0; k < octets; ++k) direct_pixel(first, k, output);
+          }
+        }
+        if (ox == ow) break;
+      }
       const long ix0 = static_cast<long>(ox * stride_w) - pad_left;
       const tap_range kx = valid_taps(ix0, kernel_w, in_w);
-      const std::int8_t* first = nullptr;  // the first tap, when the input words are read in place
-      if ((row_words || word_rows) && ky.end - ky.begin == kernel_h && kx.end - kx.begin == kernel_w) {
-        first = input + static_cast<std::size_t>(iy0) * row_bytes + static_cast<std::size_t>(ix0) * c;
-        if (row_words && first + (kernel_h - 1) * row_bytes + 4 > input_end) first = nullptr;  // the last word
-      }
-      if (first == nullptr)
-        gather_any_patch<std::uint8_t>(c, input, in_w, iy0, ix0, ky, kx, kernel_h, kernel_w, pad, -128, patch);
-      auto input_word = [&](std::size_t g) __attribute__((always_inline)) {
-        std::int32_t v;
-        __builtin_memcpy(&v, first + offsets[g], 4);
-        return _mm256_xor_si256(_mm256_set1_epi32(v), flip);
-      };
-      for (std::size_t k = 0; k < octets; ++k) {
-        const __m256i s = _mm256_load_si256(reinterpret_cast<const __m256i*>(start + 8 * k));
-        const __m256i acc = first == nullptr ? patch_dot8(k, s)
-                            : row_words      ? dot8(row_table, 4 * kernel_h, kernel_h, input_word, k, s)
-                                             : dot8(weights, depth, groups, input_word, k, s);
-        const __m128i y = clamp8(rescale8(acc, stage[k]), low, high, out_zero_point);
-        if (out_c - 8 * k >= 8) {
-          _mm_storel_epi64(reinterpret_cast<__m128i*>(output + 8 * k), y);
-        } else {
-          alignas(16) std::int8_t last[16];
-          _mm_store_si128(reinterpret_cast<__m128i*>(last), y);
-          for (std::size_t r = 0; r < out_c - 8 * k; ++r) output[8 * k + r] = last[r];
-        }
-      }
+      gather_any_patch<std::uint8_t>(c, input, in_w, iy0, ix0, ky, kx, kernel_h, kernel_w, pad, -128, patch);
+      for (std::size_t k = 0; k < octets; ++k) store8(patch_dot8(k, start8(k)), k, output);
     }
   }
   return true;
