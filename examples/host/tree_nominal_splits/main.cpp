@@ -149,6 +149,12 @@ int main(int argc, char** argv) {
 
   std::vector<outcome> results;
   try {
+    host::dataset elec2;  // read first, so that a bad path fails before the long runs
+    if (!data.empty()) {
+      elec2 = host::read_arff<float>(data);
+      if (elec2.feature_count() != 8 || elec2.class_count() != 2)
+        throw std::runtime_error(data + ": not Elec2 (8 features, 2 classes)");
+    }
     for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
       namespace st = streams;
       for (std::uint8_t f = 0; f < 10; ++f) {
@@ -190,8 +196,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "seed %llu done\n", static_cast<unsigned long long>(seed));
     }
     if (!data.empty()) {
-      const host::dataset d = host::read_arff<float>(data);
-      if (d.feature_count() != 8 || d.class_count() != 2) throw std::runtime_error(data + ": not Elec2 (8 features, 2 classes)");
+      const host::dataset& d = elec2;
       std::array<std::uint8_t, 8> cardinality{};
       for (std::size_t j = 0; j < 8; ++j)
         if (d.features[j].nominal) cardinality[j] = static_cast<std::uint8_t>(d.features[j].cardinality);
