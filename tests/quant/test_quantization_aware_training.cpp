@@ -7,13 +7,18 @@
 //    slope around them), and differs from the unmasked gradient when values are clipped;
 //  - the int8 twin built from the QAT model agrees with the fake-quant forward within one
 //    output step on random inputs (a conv + average-pool + dense net and an MLP);
-//  - bad input changes nothing.
+//  - bad input changes nothing;
+//  - frozen ranges (and their EMA state) do not move in mini-batch training;
+//  - restoring the checkpoint of the best validation epoch gives back that epoch's
+//    weights, ranges and validation loss (recorded independently after every epoch); a
+//    non-finite checkpoint is refused and changes nothing.
 #include "edgeloop/quant/quantization_aware_training.hpp"
 
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "edgeloop/nn/avg_pool2d.hpp"
 #include "edgeloop/nn/conv2d.hpp"
@@ -300,4 +305,126 @@ TEST_CASE("qat_learner: frozen ranges stay, the weights still learn", "[quant][q
   REQUIRE(learner.partial_fit({2.0f, -1.5f, 3.0f, 0.5f}, 2) == edgeloop::status::ok);
   REQUIRE(learner.ranges(after) == edgeloop::status::ok);
   CHECK(after[0].scale > before[0].scale);  // the input range widened towards 3.0
+}
+
+namespace {
+// Three blobs in 4-D, and one learner for the two tests below (the Cortex-M0 board has
+// 16 KB of RAM).
+constexpr std::size_t blob_train = 32, blob_validation = 16;
+struct blob_data {
+  std::array<mlp::input_type, blob_train> x;
+  std::array<edgeloop::class_label, blob_train> y;
+  std::array<mlp::input_type, blob_validation> vx;
+  std::array<edgeloop::class_label, blob_validation> vy;
+  std::array<std::uint16_t, blob_validation> v_index;
+};
+blob_data blobs;
+void make_blobs(blob_data& d, std::uint64_t seed) {
+  edgeloop::rng r(seed);
+  auto sample = [&](mlp::input_type& x, edgeloop::class_label& y) {
+    y = static_cast<edgeloop::class_label>(r.uniform_int(3));
+    for (std::size_t j = 0; j < x.size(); ++j) x[j] = r.normal(0.0f, 0.6f) + (j == y ? 1.0f : 0.0f);
+  };
+  for (std::size_t i = 0; i < blob_train; ++i) sample(d.x[i], d.y[i]);
+  for (std::size_t i = 0; i < blob_validation; ++i) {
+    sample(d.vx[i], d.vy[i]);
+    d.v_index[i] = static_cast<std::uint16_t>(i);
+  }
+}
+using blob_learner_type = q::qat_learner<mlp, nn::softmax_cross_entropy, nn::adam, 2>;
+blob_learner_type& blob_learner() {
+  static blob_learner_type learner([] {
+    blob_learner_type::params lp;
+    lp.optimizer.learning_rate = 0.05f;  // large: the validation loss is not monotone
+    return lp;
+  }());
+  learner.reset();
+  return learner;
+}
+nn::fit_params<float> one_epoch(std::uint64_t seed) {
+  nn::fit_params<float> fp;
+  fp.epochs = 1;
+  fp.batch_size = 8;
+  fp.validation_fraction = 0.0f;
+  fp.seed = seed;
+  return fp;
+}
+}  // namespace
+
+TEST_CASE("qat_learner: ranges frozen during mini-batch training do not move", "[quant][qat]") {
+  using learner_type = blob_learner_type;
+  blob_data& d = blobs;
+  make_blobs(d, 31);
+  const nn::span_dataset<mlp::input_type, edgeloop::class_label> data{d.x, d.y};
+  learner_type& learner = blob_learner();
+  REQUIRE(nn::fit<blob_train>(learner, data, one_epoch(1), [](const auto&) {}) == edgeloop::status::ok);
+  std::array<q::quant_params, learner_type::tensors> before{}, after{};
+  REQUIRE(learner.ranges(before) == edgeloop::status::ok);
+  const auto observers = learner.observer(2);
+  learner.freeze_ranges();
+  for (auto& x : d.x) x[0] += 5.0f;  // far outside the input range: an unfrozen EMA would widen it
+  const auto weights = learner.network().parameters();
+  REQUIRE(nn::fit<blob_train>(learner, data, one_epoch(2), [](const auto&) {}) == edgeloop::status::ok);
+  REQUIRE(learner.ranges(after) == edgeloop::status::ok);
+  CHECK(edgeloop::test::same_bytes(before, after));
+  CHECK(edgeloop::test::same_bytes(learner.observer(2), observers));  // the EMA state too
+  CHECK_FALSE(learner.network().parameters() == weights);
+}
+
+TEST_CASE("qat_learner: restoring the checkpoint of the best validation epoch", "[quant][qat]") {
+  using learner_type = blob_learner_type;
+  constexpr std::uint32_t epochs = 6;
+  blob_data& d = blobs;
+  make_blobs(d, 32);
+  const nn::span_dataset<mlp::input_type, edgeloop::class_label> data{d.x, d.y};
+  const nn::span_dataset<mlp::input_type, edgeloop::class_label> validation{d.vx, d.vy};
+  learner_type& learner = blob_learner();
+  // Recorded independently of the checkpoints: the validation loss of every epoch, the
+  // weights and ranges of epoch 1 and of the epoch with the lowest loss so far.
+  std::array<float, epochs + 1> losses{};
+  static std::array<float, mlp::param_count> weights_first, weights_best, weights_last;
+  std::array<q::quant_params, learner_type::tensors> ranges_first{}, ranges_best{};
+  static learner_type::checkpoint_type best, first;
+  std::uint32_t best_epoch = 0;
+  for (std::uint32_t e = 1; e <= epochs; ++e) {
+    REQUIRE(nn::fit<blob_train>(learner, data, one_epoch(e), [](const auto&) {}) == edgeloop::status::ok);
+    if (e == 2) learner.freeze_ranges();
+    const auto v = learner.evaluate(validation, std::span<const std::uint16_t>(d.v_index));
+    REQUIRE(v.samples == blob_validation);
+    losses[e] = v.loss_sum;
+    if (e == 1) {
+      learner.save_checkpoint(first);
+      weights_first = learner.network().parameters();
+      REQUIRE(learner.ranges(ranges_first) == edgeloop::status::ok);
+    }
+    if (best_epoch == 0 || losses[e] < losses[best_epoch]) {
+      best_epoch = e;
+      learner.save_checkpoint(best);
+      weights_best = learner.network().parameters();
+      REQUIRE(learner.ranges(ranges_best) == edgeloop::status::ok);
+    }
+  }
+  weights_last = learner.network().parameters();
+  std::uint32_t argmin = 1;
+  for (std::uint32_t e = 2; e <= epochs; ++e) argmin = losses[e] < losses[argmin] ? e : argmin;
+  CHECK(best_epoch == argmin);
+  REQUIRE(learner.restore_checkpoint(best) == edgeloop::status::ok);
+  std::array<q::quant_params, learner_type::tensors> r{};
+  REQUIRE(learner.ranges(r) == edgeloop::status::ok);
+  CHECK(learner.network().parameters() == weights_best);
+  CHECK(edgeloop::test::same_bytes(r, ranges_best));
+  CHECK(learner.ranges_frozen() == (best_epoch >= 2));
+  CHECK(learner.evaluate(validation, std::span<const std::uint16_t>(d.v_index)).loss_sum == losses[best_epoch]);
+  // Epoch 1 (before the ranges were frozen): its weights and ranges come back too.
+  REQUIRE(learner.restore_checkpoint(first) == edgeloop::status::ok);
+  REQUIRE(learner.ranges(r) == edgeloop::status::ok);
+  CHECK(learner.network().parameters() == weights_first);
+  CHECK(edgeloop::test::same_bytes(r, ranges_first));
+  CHECK_FALSE(learner.ranges_frozen());
+  CHECK_FALSE(weights_first == weights_last);
+  // A checkpoint with a non-finite weight is refused and changes nothing.
+  best.weights[3] = NAN;  // best is no longer needed
+  CHECK(learner.restore_checkpoint(best) == edgeloop::status::invalid_state);
+  CHECK(learner.network().parameters() == weights_first);
+  CHECK_FALSE(learner.ranges_frozen());
 }

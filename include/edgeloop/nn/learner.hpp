@@ -31,19 +31,11 @@
 #include "../core/status.hpp"
 #include "adam.hpp"
 #include "lr_schedule.hpp"
+#include "minibatch_loss.hpp"
 #include "sequential.hpp"
 #include "softmax_cross_entropy.hpp"
 
 namespace edgeloop::nn {
-
-/// Sums over the samples of one train_minibatch or evaluate call.
-template <scalar Scalar>
-struct batch_result {
-  Scalar loss_sum = 0;          ///< sum of the per-sample losses (skipped samples excluded)
-  std::uint32_t samples = 0;    ///< samples whose gradient was used (or evaluated)
-  std::uint32_t correct = 0;    ///< classifiers: arg max equal to the label
-  std::uint32_t skipped = 0;    ///< samples whose loss overflowed (not learned)
-};
 
 template <class Net, class Loss = softmax_cross_entropy, class Optimizer = adam, std::size_t Batch = 1>
 class learner {
@@ -186,26 +178,12 @@ class learner {
       const Scalar* x = gather(data, indices.subspan(start, n));
       const Scalar* z = net_.template forward_train<Batch>(x, saved_.data(), n, random_);
       Scalar* g = Net::template output_gradient<Batch>(gradient_scratch_.data());
-      for (std::size_t k = 0; k < n; ++k) {
-        const auto& y = data.target(static_cast<std::size_t>(indices[start + k]));
-        const Scalar l = loss_type::loss_gradient(z + k * outputs, y, g + k * outputs);
-        if (!is_finite(l) || !all_finite(std::span<const Scalar>(g + k * outputs, outputs))) {
-          for (std::size_t j = 0; j < outputs; ++j) g[k * outputs + j] = Scalar(0);
-          ++result.skipped;
-          continue;
-        }
-        result.loss_sum += l;
-        ++result.samples;
-        if (loss_type::correct(z + k * outputs, y)) ++result.correct;
-      }
+      add_loss_gradients<loss_type, outputs>(z, g, data, indices.subspan(start, n), result);
       net_.template backward<Batch>(x, saved_.data(), gradient_scratch_.data(), gradient_.data(), n);
     }
     pending_ += result.samples;
     apply_update();
-    out.loss_sum += result.loss_sum;
-    out.samples += result.samples;
-    out.correct += result.correct;
-    out.skipped += result.skipped;
+    out += result;
     return status::ok;
   }
 

@@ -19,6 +19,9 @@
 /// requantization (1 LSB). Biases stay float (int32 in the twin: its rounding is far
 /// below one output step). Batch norm must be folded into the layer before it first
 /// (nn fold_batch_norm), as for post-training quantization.
+/// Fine-tuning that keeps its best epoch: save_checkpoint after each epoch whose quantized
+/// model does best on held-out data, restore_checkpoint at the end (checkpoint_type:
+/// weights, ranges, freeze flag).
 /// Memory (compile time): fake_quant_bytes = the observers + a fake-quantized copy of the
 /// parameters + one STE mask byte per quantized activation of Batch samples; training
 /// buffers as nn::learner (gradient, optimizer state, saved activations, gradient
@@ -38,6 +41,7 @@
 #include "../nn/dense.hpp"
 #include "../nn/learner.hpp"
 #include "../nn/lr_schedule.hpp"
+#include "../nn/minibatch_loss.hpp"
 #include "../nn/relu.hpp"
 #include "../nn/sequential.hpp"
 #include "../nn/softmax_cross_entropy.hpp"
@@ -144,6 +148,35 @@ class qat_learner {
   void freeze_ranges(bool frozen = true) noexcept { frozen_ = frozen; }
   bool ranges_frozen() const noexcept { return frozen_; }
 
+  /// What returning to an earlier point of the fine-tuning needs (keeping the epoch with
+  /// the best validation figures, as checkpointing does in PyTorch/Keras): the float
+  /// weights, the activation observers and whether they were frozen. The optimizer state
+  /// and the update count are not kept (they belong to the last step). Caller storage:
+  /// checkpoint_bytes = sizeof(checkpoint_type).
+  struct checkpoint_type {
+    std::array<Scalar, param_count> weights;
+    std::array<moving_average_observer, tensors> observers;
+    bool frozen;
+  };
+  static constexpr std::size_t checkpoint_bytes = sizeof(checkpoint_type);
+
+  void save_checkpoint(checkpoint_type& out) const noexcept {
+    out.weights = net_.parameters();
+    out.observers = observers_;
+    out.frozen = frozen_;
+  }
+  /// Weights, ranges and the freeze flag of the checkpoint; invalid_state (nothing
+  /// changed) when a weight or a range is not finite.
+  status restore_checkpoint(const checkpoint_type& c) noexcept {
+    if (!all_finite(c.weights)) return status::invalid_state;
+    for (const moving_average_observer& o : c.observers)
+      if (!is_finite(o.minimum()) || !is_finite(o.maximum()) || o.minimum() > o.maximum()) return status::invalid_state;
+    net_.parameters() = c.weights;
+    observers_ = c.observers;
+    frozen_ = c.frozen;
+    return status::ok;
+  }
+
   /// The activation parameters of every tensor (not_ready before the first training batch).
   status ranges(std::array<quant_params, tensors>& out) const noexcept {
     std::array<quant_params, tensors> r{};
@@ -219,25 +252,11 @@ class qat_learner {
       gather(data, indices.subspan(start, n));
       const Scalar* z = train_forward(n);
       Scalar* g = gradient_buffer<layer_count - 1>(gradient_scratch_.data());
-      for (std::size_t k = 0; k < n; ++k) {
-        const auto& y = data.target(static_cast<std::size_t>(indices[start + k]));
-        const Scalar l = loss_type::loss_gradient(z + k * outputs, y, g + k * outputs);
-        if (!is_finite(l) || !all_finite(std::span<const Scalar>(g + k * outputs, outputs))) {
-          for (std::size_t j = 0; j < outputs; ++j) g[k * outputs + j] = Scalar(0);
-          ++result.skipped;
-          continue;
-        }
-        result.loss_sum += l;
-        ++result.samples;
-        if (loss_type::correct(z + k * outputs, y)) ++result.correct;
-      }
+      nn::add_loss_gradients<loss_type, outputs>(z, g, data, indices.subspan(start, n), result);
       backward_layers<layer_count - 1>(n);
     }
     apply_update(result.samples);
-    out.loss_sum += result.loss_sum;
-    out.samples += result.samples;
-    out.correct += result.correct;
-    out.skipped += result.skipped;
+    out += result;
     return status::ok;
   }
 
