@@ -1,6 +1,7 @@
 // nn::fit: a generated three-class problem learned with a validation split, per-epoch
 // metrics, early stopping with patience, the convergence criterion, the callback stop,
-// bad data and bad parameters leave the model unchanged.
+// restoring the best epoch's weights, a split fixed by split_seed, bad data and bad
+// parameters leave the model unchanged.
 #include <array>
 #include <cmath>
 
@@ -117,6 +118,78 @@ TEST_CASE("fit: early stopping, convergence and the callback stop", "[nn][fit]")
   CHECK(result.stopped_early);
 }
 
+TEST_CASE("fit: best_parameters puts back the weights of the best validation epoch", "[nn][fit]") {
+  blobs& b = make_blobs();
+  const dataset data{b.x, b.y};
+  static std::array<std::uint16_t, samples> order;
+  static std::array<float, clf::param_count> best, seen_at_best, one_epoch;
+  clf::params mp;
+  mp.optimizer.learning_rate = 0.02f;
+  nn::fit_params<float> p;
+  p.epochs = 1;
+  p.batch_size = 8;
+  p.validation_fraction = 0.2f;
+  // Reference: the weights after one epoch, trained without best_parameters.
+  clf& model = shared_model(mp);
+  REQUIRE(nn::fit(model, data, std::span<std::uint16_t>(order), p, [](const nn::epoch_metrics<float>&) {}) == status::ok);
+  one_epoch = model.network().parameters();
+  // min_delta: only epoch 1 counts as an improvement, so patience 2 stops after epoch 3
+  // and the weights of epoch 1 must come back.
+  model = clf(mp);
+  p.epochs = 20;
+  p.patience = 2;
+  p.min_delta = 100.0f;
+  p.best_parameters = best;
+  nn::fit_result<float> result{};
+  REQUIRE(nn::fit(model, data, std::span<std::uint16_t>(order), p,
+                  [&](const nn::epoch_metrics<float>& m) {
+                    if (m.improved) seen_at_best = model.network().parameters();
+                  },
+                  &result) == status::ok);
+  CHECK(result.epochs_run == 3);
+  CHECK(result.best_epoch == 1);
+  CHECK(result.restored);
+  CHECK(model.updates() == 3 * 15);  // the optimizer state is the last epoch's
+  CHECK(model.network().parameters() == seen_at_best);
+  CHECK(model.network().parameters() == one_epoch);
+  // Best at the last epoch: nothing to put back.
+  model = clf(mp);
+  p.epochs = 1;
+  REQUIRE(nn::fit(model, data, std::span<std::uint16_t>(order), p, [](const nn::epoch_metrics<float>&) {}, &result) ==
+          status::ok);
+  CHECK_FALSE(result.restored);
+  CHECK(model.network().parameters() == one_epoch);
+}
+
+TEST_CASE("fit: split_seed holds out the same samples whatever the seed", "[nn][fit]") {
+  blobs& b = make_blobs();
+  const dataset data{b.x, b.y};
+  static std::array<std::uint16_t, samples> order, expected;
+  clf::params mp;
+  mp.optimizer.learning_rate = 0.02f;
+  nn::fit_params<float> p;
+  p.epochs = 2;
+  p.batch_size = 8;
+  p.validation_fraction = 0.2f;
+  p.split_seed = 77;
+  // The held-out samples, drawn independently of fit with the split functions.
+  edgeloop::rng r(77);
+  edgeloop::split_ranges ranges{};
+  REQUIRE(edgeloop::shuffled_split(std::span<std::uint16_t>(expected), 30, r, ranges) == status::ok);
+  const std::span<const std::uint16_t> held_out(expected.data() + ranges.validation.begin, ranges.validation.size());
+  for (const std::uint64_t seed : {1u, 2u, 3u}) {
+    clf& model = shared_model(mp);
+    p.seed = seed;
+    nn::fit_result<float> result{};
+    REQUIRE(nn::fit(model, data, std::span<std::uint16_t>(order), p, [](const nn::epoch_metrics<float>&) {}, &result) ==
+            status::ok);
+    const nn::batch_result<float> v = model.evaluate(data, held_out);
+    CHECK(v.samples == result.last.validation_samples);
+    CHECK(v.loss_sum / static_cast<float>(v.samples) == result.last.validation_loss);
+    CHECK(static_cast<float>(v.correct) / static_cast<float>(v.samples) == result.last.validation_accuracy);
+  }
+}
+
 TEST_CASE("fit: bad data and bad parameters change nothing", "[nn][fit]") {
   blobs& b = make_blobs();
   clf& model = shared_model();
@@ -135,6 +208,12 @@ TEST_CASE("fit: bad data and bad parameters change nothing", "[nn][fit]") {
   CHECK(nn::fit<samples>(model, dataset{b.x, b.y}, p, [](const nn::epoch_metrics<float>&) {}) == status::invalid_argument);
   p.batch_size = 4;
   CHECK(nn::fit<100>(model, dataset{b.x, b.y}, p, [](const nn::epoch_metrics<float>&) {}) == status::capacity_exceeded);
+  static std::array<float, clf::param_count + 1> best;
+  p.best_parameters = std::span<float>(best.data(), clf::param_count + 1);  // wrong size
+  CHECK(nn::fit<samples>(model, dataset{b.x, b.y}, p, [](const nn::epoch_metrics<float>&) {}) == status::invalid_argument);
+  p.best_parameters = std::span<float>(best.data(), clf::param_count);
+  p.validation_fraction = 0.0f;  // nothing to choose the best epoch on
+  CHECK(nn::fit<samples>(model, dataset{b.x, b.y}, p, [](const nn::epoch_metrics<float>&) {}) == status::invalid_argument);
   after = model.state();
   CHECK(edgeloop::test::same_bytes(before, after));
 }

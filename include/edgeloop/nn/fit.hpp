@@ -9,13 +9,20 @@
 ///    is called (return false from it to stop);
 ///  - early stopping on the validation loss with patience (eval/early_stopping.hpp), and
 ///    a convergence criterion: stop when the training loss has not improved by more than
-///    tolerance for `patience` epochs (tolerance > 0).
+///    tolerance for `patience` epochs (tolerance > 0);
+///  - split_seed (non-zero): the split is drawn from rng(split_seed) and the epochs are
+///    shuffled from rng(seed), so runs with different seeds hold out the same samples;
+///  - best_parameters (caller storage of network().parameters().size() values, needs a
+///    validation split): the weights after the epoch of the best validation loss are
+///    kept there and put back at the end (fit_result::restored). The optimizer state and
+///    the update counter stay those of the last epoch.
 /// `order` is caller storage for the index permutation (data.size() entries); the
 /// overload fit<Capacity>(...) keeps it in a std::array<Index, Capacity> on the stack.
 /// All samples are checked before anything is learned (bad data: that status, model
 /// unchanged). Memory: early_stopping (two) and the rng, nothing proportional to n.
 
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -40,6 +47,8 @@ struct fit_params {
   std::uint32_t patience = 0;             ///< early stopping (0: off)
   Scalar min_delta = Scalar(0);           ///< improvement that counts for early stopping
   Scalar tolerance = Scalar(0);           ///< convergence on the training loss (0: off)
+  std::uint64_t split_seed = 0;           ///< 0: the split comes from seed's rng too
+  std::span<Scalar> best_parameters{};    ///< empty: keep the last epoch's weights
 
   constexpr status validate() const noexcept {
     if (epochs == 0 || batch_size == 0) return status::invalid_argument;
@@ -76,6 +85,7 @@ struct fit_result {
   bool stopped_early = false;  ///< early stopping, convergence or the callback
   std::uint32_t best_epoch = 0;  ///< 1-based epoch of the best validation loss (0: none)
   Scalar best_validation_loss = 0;
+  bool restored = false;  ///< the weights of best_epoch were put back (best_parameters)
   epoch_metrics<Scalar> last{};
 };
 
@@ -95,13 +105,26 @@ status fit(Learner& model, const Dataset& data, std::span<Index> order,
   }
   const std::size_t n_validation = p.validation_fraction > Scalar(0) ? validation_size(n, p.validation_fraction) : 0;
   if (n_validation >= n) return status::invalid_argument;
+  Scalar* weights = nullptr;
+  if (!p.best_parameters.empty()) {
+    // Learners that hand out their weights (nn::learner; not pruned_learner, whose masks
+    // own them).
+    if constexpr (requires { { model.network().parameters().data() } -> std::convertible_to<Scalar*>; }) {
+      if (n_validation == 0 || p.best_parameters.size() != model.network().parameters().size())
+        return status::invalid_argument;
+      weights = model.network().parameters().data();
+    } else {
+      return status::invalid_argument;
+    }
+  }
 
   rng r(p.seed);
   split_ranges ranges{{0, n}, {n, n}};
   for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<Index>(i);
   if (n_validation > 0) {
+    rng split_rng(p.split_seed);
     if (p.shuffle)
-      EDGELOOP_TRY(shuffled_split(order, n_validation, r, ranges));
+      EDGELOOP_TRY(shuffled_split(order, n_validation, p.split_seed != 0 ? split_rng : r, ranges));
     else
       EDGELOOP_TRY(time_ordered_split(n, n_validation, ranges));
   }
@@ -143,6 +166,8 @@ status fit(Learner& model, const Dataset& data, std::span<Index> order,
           if (m.improved) {
             res.best_epoch = epoch;
             res.best_validation_loss = m.validation_loss;
+            if (weights != nullptr)
+              for (std::size_t i = 0; i < p.best_parameters.size(); ++i) p.best_parameters[i] = weights[i];
           }
           if (p.patience > 0 && on_validation.should_stop()) stop = true;
         }
@@ -162,6 +187,10 @@ status fit(Learner& model, const Dataset& data, std::span<Index> order,
       res.stopped_early = epoch < p.epochs;
       break;
     }
+  }
+  if (weights != nullptr && res.best_epoch != 0 && res.best_epoch != res.epochs_run) {
+    for (std::size_t i = 0; i < p.best_parameters.size(); ++i) weights[i] = p.best_parameters[i];
+    res.restored = true;
   }
   if (result != nullptr) *result = res;
   return status::ok;
