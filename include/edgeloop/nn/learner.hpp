@@ -27,6 +27,7 @@
 #include "../core/assert.hpp"
 #include "../core/concepts.hpp"
 #include "../core/numeric.hpp"
+#include "../core/padding.hpp"
 #include "../core/rng.hpp"
 #include "../core/status.hpp"
 #include "adam.hpp"
@@ -60,6 +61,10 @@ class learner {
     optimizer_params optimizer{};
     lr_schedule<Scalar> schedule{};
     std::uint32_t batch_size = 1;  ///< samples per optimizer step in partial_fit (>= 1)
+    // Declared padding (double): params are persisted in state_type (core/padding.hpp).
+    [[no_unique_address]] explicit_padding<padding_to(alignof(std::uint64_t),
+                                                      sizeof(optimizer_params) + sizeof(lr_schedule<Scalar>) + 4)>
+        reserved{};
     std::uint64_t seed = 1;        ///< weight initialisation and dropout
   };
 
@@ -74,6 +79,11 @@ class learner {
     std::array<Scalar, param_count> weights;
     std::array<Scalar, optimizer_type::state_size> optimizer;
     std::array<Scalar, param_count> gradient;
+    [[no_unique_address]] explicit_padding<padding_to(alignof(std::uint64_t),
+                                                      16 + sizeof(params) + sizeof(rng::state_type) +
+                                                          (2 * param_count + optimizer_type::state_size) * sizeof(Scalar)),
+                                       1>
+        tail;  ///< 0
   };
 
   static constexpr std::uint32_t magic = 0x4E4E4C45u;  // "ELNN" little-endian

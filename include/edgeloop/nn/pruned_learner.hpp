@@ -54,8 +54,8 @@ class pruned_learner {
     std::uint8_t reserved[3];  ///< 0
     typename pruning_type::state_type mask;
     [[no_unique_address]] explicit_padding<padding_to(alignof(typename Learner::state_type),
-                                                      sizeof(pruning_schedule<Scalar>) + 4 + sizeof(typename pruning_type::state_type))>
-        tail;  ///< 0 (core/padding.hpp)
+                                                      sizeof(pruning_schedule<Scalar>) + 4 + sizeof(typename pruning_type::state_type)), 2>
+        tail;  ///< 0 (core/padding.hpp; Id 2: the learner state holds empty paddings of Ids 0 and 1)
   };
   static const std::size_t memory_bytes;
 
