@@ -320,6 +320,31 @@ inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::in
                                        load_group(w0 + 4 * rows0 * g, rows0)));
     return acc;
   };
+  // dot8 of two whole octets k and k + 1 at once, each input word serving 16 channels.
+  auto dot16 = [&](const std::int8_t* w, std::size_t w_depth, std::size_t n, auto x_word, std::size_t k,
+                   __m256i& acc0, __m256i& acc1) __attribute__((always_inline)) {
+    const std::int8_t* w0 = w + 8 * k * w_depth;
+    auto pair = [&](const std::int8_t* block, std::size_t j) __attribute__((always_inline)) {
+      return _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(block + 4 * w_depth + 16 * j),
+                                 reinterpret_cast<const __m128i*>(block + 16 * j));
+    };
+    __m256i b0 = _mm256_setzero_si256(), b1 = b0;  // the odd groups' chains
+    std::size_t g = 0;
+    for (; g + 2 <= n; g += 2) {
+      const __m256i x0 = x_word(g), x1 = x_word(g + 1);
+      acc0 = dot_u8_s8(acc0, x0, pair(w0, g));
+      acc1 = dot_u8_s8(acc1, x0, pair(w0 + 8 * w_depth, g));
+      b0 = dot_u8_s8(b0, x1, pair(w0, g + 1));
+      b1 = dot_u8_s8(b1, x1, pair(w0 + 8 * w_depth, g + 1));
+    }
+    if (g < n) {
+      const __m256i x0 = x_word(g);
+      acc0 = dot_u8_s8(acc0, x0, pair(w0, g));
+      acc1 = dot_u8_s8(acc1, x0, pair(w0 + 8 * w_depth, g));
+    }
+    acc0 = _mm256_add_epi32(acc0, b0);
+    acc1 = _mm256_add_epi32(acc1, b1);
+  };
   auto patch_word = [&](std::size_t g) __attribute__((always_inline)) {
     std::int32_t v;
     __builtin_memcpy(&v, patch + 4 * g, 4);
@@ -399,9 +424,23 @@ inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::in
         for (; ox < ox_hi && (!row_words || first + last_word <= input_end); ++ox, output += out_c, first += step) {
           if (octets == 1) {
             direct_pixel(first, 0, output);
-          } else {
-            for (std::size_t k = 0; k < octets; ++k) direct_pixel(first, k, output);
+            continue;
           }
+          std::size_t k = 0;
+          if (!row_words) {
+            auto input_word = [&](std::size_t g) __attribute__((always_inline)) {
+              std::int32_t v;
+              __builtin_memcpy(&v, first + offsets[g], 4);
+              return _mm256_xor_si256(_mm256_set1_epi32(v), flip);
+            };
+            for (; 8 * (k + 2) <= out_c; k += 2) {
+              __m256i acc0 = start8(k), acc1 = start8(k + 1);
+              dot16(weights, depth, groups, input_word, k, acc0, acc1);
+              store8(acc0, k, output);
+              store8(acc1, k + 1, output);
+            }
+          }
+          for (; k < octets; ++k) direct_pixel(first, k, output);
         }
         if (ox == ow) break;
       }
