@@ -19,18 +19,23 @@
 //
 //  4. --qat: quantization-aware training instead of parts 2 and 3: the trained float
 //     network is fine-tuned with fake-quant nodes (quant::qat_learner: per-channel int8
-//     weights, per-tensor int8 activations with EMA ranges, clipped straight-through
-//     estimator) for --qat-epochs epochs (2) at Adam lr --qat-lr (1e-4), the ranges frozen
-//     in the last epoch, then quantized with the learned ranges; float, PTQ and QAT int8
-//     test accuracies.
+//     weights from the current weights at every step, per-tensor int8 activations with
+//     EMA ranges, clipped straight-through estimator) for --qat-epochs epochs (3) at Adam
+//     lr --qat-lr (3e-5), times --qat-lr-decay (1) after each epoch, the ranges (and their
+//     EMA) frozen after epoch --qat-freeze-after (1), on the training images minus a fixed
+//     --qat-validation share (0.1) held out; after every epoch the int8 twin is built and
+//     the epoch whose twin has the lowest validation cross-entropy is kept (a
+//     qat_learner checkpoint), then quantized; float, PTQ and QAT int8 test accuracies.
+//     A control fine-tunes the float network the same way (--no-control skips it).
 //  --layer-report: where PTQ loses accuracy: for each observer, per block, the
 //     signal-to-quantization-noise ratio of the int8 twin's (dequantized) activations
 //     against the float network's on the first 500 test images, and the block's range.
 //
 // Usage: fashion_mnist_int8 [--model mlp|cnn|cnn-plain] [--data DIR] [--epochs N] [--seed N]
 //                           [--lr X] [--lr-decay-epochs K] [--calibration N]
-//                           [--qat] [--qat-epochs N] [--qat-lr X] [--layer-report]
-//                           [--float-cache FILE] [--json]
+//                           [--qat] [--qat-epochs N] [--qat-lr X] [--qat-lr-decay G]
+//                           [--qat-freeze-after K] [--qat-validation F] [--no-control]
+//                           [--layer-report] [--float-cache FILE] [--json]
 // --float-cache FILE keeps the trained float weights of part 1 (raw floats of this host):
 // read when the file exists and has the network's size, else trained and written, so
 // calibrations and QAT can be compared on one float network without training it again.
@@ -43,8 +48,11 @@
 // JSON object with every figure.
 
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -89,20 +97,46 @@ struct options {
   std::size_t calibration = 2000;
   long lr_decay_epochs = -1;  // -1: the model's default (mlp 0, cnn 5)
   bool qat = false;
-  std::uint32_t qat_epochs = 2;
-  float qat_lr = 1e-4f;
+  std::uint32_t qat_epochs = 3;
+  float qat_lr = 3e-5f;
+  float qat_lr_decay = 1.0f;        // learning-rate factor after each QAT epoch (1: constant)
+  std::uint32_t qat_freeze_after = 1;  // activation ranges frozen after this epoch
+  float qat_validation = 0.1f;      // share of the training images held out to choose the QAT epoch
+  bool qat_control = true;          // also fine-tune in float (the control)
   bool layer_report = false;
   std::string float_cache;  // --float-cache FILE: the trained float weights (read if present, else written)
   bool json = false;
 };
 
+constexpr const char* usage_text =
+    "usage: fashion_mnist_int8 [--model mlp|cnn|cnn-plain] [--data DIR] [--epochs N] [--seed N] [--lr X] "
+    "[--lr-decay-epochs K] [--calibration N] [--qat] [--qat-epochs N] [--qat-lr X] [--qat-lr-decay G] "
+    "[--qat-freeze-after K] [--qat-validation F] [--no-control] [--layer-report] [--float-cache FILE] [--json]";
+
 [[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr,
-               "fashion_mnist_int8: %s\nusage: fashion_mnist_int8 [--model mlp|cnn|cnn-plain] [--data DIR] [--epochs N] [--seed N] "
-               "[--lr X] [--lr-decay-epochs K] [--calibration N] [--qat] [--qat-epochs N] [--qat-lr X] [--layer-report] "
-               "[--float-cache FILE] [--json]\n",
-               message.c_str());
+  std::fprintf(stderr, "fashion_mnist_int8: %s\n%s\n", message.c_str(), usage_text);
   std::exit(2);
+}
+
+/// Whole-string numbers only ("12x", "", "-1" for an unsigned: a usage error).
+std::uint64_t unsigned_value(const std::string& option, const std::string& v) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long r = v.empty() || v[0] == '-' ? 0 : std::strtoull(v.c_str(), &end, 10);
+  if (end == nullptr || *end != '\0' || errno != 0) usage_error(option + " needs a non-negative integer, not '" + v + "'");
+  return r;
+}
+std::uint32_t u32_value(const std::string& option, const std::string& v) {
+  const std::uint64_t r = unsigned_value(option, v);
+  if (r > UINT32_MAX) usage_error(option + " is too large: '" + v + "'");
+  return static_cast<std::uint32_t>(r);
+}
+float float_value(const std::string& option, const std::string& v) {
+  char* end = nullptr;
+  errno = 0;
+  const float r = v.empty() ? 0.0f : std::strtof(v.c_str(), &end);
+  if (end == nullptr || *end != '\0' || errno != 0 || !std::isfinite(r)) usage_error(option + " needs a number, not '" + v + "'");
+  return r;
 }
 
 options parse(int argc, char** argv) {
@@ -115,24 +149,34 @@ options parse(int argc, char** argv) {
     };
     if (a == "--model") o.model = value();
     else if (a == "--data") o.data = value();
-    else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
-    else if (a == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
-    else if (a == "--lr") o.lr = std::strtof(value().c_str(), nullptr);
-    else if (a == "--calibration") o.calibration = std::strtoul(value().c_str(), nullptr, 10);
-    else if (a == "--lr-decay-epochs") o.lr_decay_epochs = std::strtol(value().c_str(), nullptr, 10);
+    else if (a == "--epochs") o.epochs = u32_value(a, value());
+    else if (a == "--seed") o.seed = unsigned_value(a, value());
+    else if (a == "--lr") o.lr = float_value(a, value());
+    else if (a == "--calibration") o.calibration = static_cast<std::size_t>(unsigned_value(a, value()));
+    else if (a == "--lr-decay-epochs") o.lr_decay_epochs = static_cast<long>(u32_value(a, value()));
     else if (a == "--qat") o.qat = true;
-    else if (a == "--qat-epochs") o.qat_epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
-    else if (a == "--qat-lr") o.qat_lr = std::strtof(value().c_str(), nullptr);
+    else if (a == "--qat-epochs") o.qat_epochs = u32_value(a, value());
+    else if (a == "--qat-lr") o.qat_lr = float_value(a, value());
+    else if (a == "--qat-lr-decay") o.qat_lr_decay = float_value(a, value());
+    else if (a == "--qat-freeze-after") o.qat_freeze_after = u32_value(a, value());
+    else if (a == "--qat-validation") o.qat_validation = float_value(a, value());
+    else if (a == "--no-control") o.qat_control = false;
     else if (a == "--layer-report") o.layer_report = true;
     else if (a == "--float-cache") o.float_cache = value();
     else if (a == "--json") o.json = true;
-    else usage_error("unknown argument '" + a + "'");
+    else if (a == "--help" || a == "-h") {
+      std::printf("%s\n", usage_text);
+      std::exit(0);
+    } else usage_error("unknown argument '" + a + "'");
   }
   if (o.model != "mlp" && o.model != "cnn" && o.model != "cnn-plain")
     usage_error("unknown model '" + o.model + "' (available: mlp, cnn, cnn-plain)");
   if (o.lr_decay_epochs < 0) o.lr_decay_epochs = o.model == "mlp" ? 0 : 5;
   if (o.qat_epochs == 0) usage_error("--qat-epochs must be at least 1");
   if (!(o.qat_lr > 0.0f)) usage_error("--qat-lr must be > 0");
+  if (!(o.qat_lr_decay > 0.0f && o.qat_lr_decay <= 1.0f)) usage_error("--qat-lr-decay must be in (0, 1]");
+  if (o.qat_freeze_after == 0) usage_error("--qat-freeze-after must be at least 1 (the ranges need one epoch)");
+  if (!(o.qat_validation >= 0.0f && o.qat_validation <= 0.5f)) usage_error("--qat-validation must be in [0, 0.5]");
   if (o.epochs == 0) usage_error("--epochs must be at least 1");
   if (!(o.lr > 0.0f)) usage_error("--lr must be > 0");
   if (o.calibration == 0) usage_error("--calibration must be at least 1");
@@ -276,74 +320,191 @@ void report_blocks(const Net& net, const image_set& test, std::size_t n, const c
   (report_block<Net, J>(net, test, n, observer, r), ...);
 }
 
-/// 4. Quantization-aware fine-tuning of the trained float network, then its int8 twin.
-template <class Net>
-int run_qat(const options& o, const Net& net, const image_set& train_set, const image_set& test_set, double float_acc,
-            const std::vector<ptq_result>& ptq) {
-  using qat = q::qat_learner<Net, nn::softmax_cross_entropy, nn::adam, 32>;
-  using twin = typename qat::twin_type;
-  typename qat::params qp;
-  qp.optimizer.learning_rate = o.qat_lr;
-  qp.seed = o.seed;
-  auto learner = std::make_unique<qat>(net, qp);  // MBs of training buffers: the host's heap
-  std::vector<std::uint32_t> order(train_set.size());
-  edgeloop::host::stopwatch clock;
+/// Loss (softmax cross-entropy of the output, mean) and accuracy over a set.
+struct set_figures {
+  double loss = 0, accuracy = 0;
+};
+template <class Logits>
+set_figures figures(const image_set& s, Logits&& logits) {
+  using ce = nn::softmax_cross_entropy::bind<float, classes>;
+  double loss = 0;
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto z = logits(s.x[i]);
+    loss += static_cast<double>(ce::loss(z.data(), s.y[i]));
+    correct += ce::predict(z.data()) == s.y[i] ? 1 : 0;
+  }
+  const double n = s.size() ? static_cast<double>(s.size()) : 1.0;
+  return {loss / n, 100.0 * static_cast<double>(correct) / n};
+}
+
+/// The QAT validation split: a fixed share of the training images (the same images for
+/// every seed), held out of the fine-tuning to choose its epoch.
+void split_for_qat(const image_set& all, float fraction, image_set& train, image_set& validation) {
+  std::vector<std::size_t> order(all.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  edgeloop::rng r(0x0A7F17u);
+  r.shuffle(order);
+  const auto held = static_cast<std::size_t>(static_cast<double>(fraction) * static_cast<double>(all.size()) + 0.5);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    image_set& to = k < held ? validation : train;
+    to.x.push_back(all.x[order[k]]);
+    to.y.push_back(all.y[order[k]]);
+  }
+}
+
+/// Fine-tunes `model` for o.qat_epochs epochs on `train` (one nn::fit epoch at a time, a
+/// new shuffle each); after_epoch(e) returns the validation loss of epoch e (or 0 without
+/// a validation set) and keeps what it needs of the best epoch.
+template <class Model, class AfterEpoch>
+bool fine_tune(const options& o, Model& model, const image_set& train, AfterEpoch&& after_epoch) {
+  std::vector<std::uint32_t> order(train.size());
   for (std::uint32_t e = 1; e <= o.qat_epochs; ++e) {
-    if (e == o.qat_epochs && o.qat_epochs >= 2) learner->freeze_ranges();  // the last epoch sees the final ranges
     nn::fit_params<float> fp;
     fp.epochs = 1;
     fp.batch_size = 32;
     fp.validation_fraction = 0.0f;
     fp.seed = o.seed + 1000u * e;  // a new shuffle every epoch
-    const edgeloop::status st = nn::fit(*learner, train_set, std::span<std::uint32_t>(order), fp, [](const auto&) {});
+    const edgeloop::status st = nn::fit(model, train, std::span<std::uint32_t>(order), fp, [](const auto&) {});
     if (st != edgeloop::status::ok) {
-      std::fprintf(stderr, "fashion_mnist_int8: QAT failed: %s\n", edgeloop::to_string(st));
-      return 1;
+      std::fprintf(stderr, "fashion_mnist_int8: fine-tuning failed: %s\n", edgeloop::to_string(st));
+      return false;
     }
+    after_epoch(e);
   }
-  const double seconds = clock.elapsed_seconds();
-  // Control: the same fine-tuning without fake quantization (is QAT's gain just more training?).
-  using classifier = nn::classifier<Net, nn::adam, 32>;
-  typename classifier::params cp;
-  cp.optimizer.learning_rate = o.qat_lr;
-  cp.seed = o.seed;
-  auto control = std::make_unique<classifier>(cp);
-  control->network() = net;
-  edgeloop::host::stopwatch control_clock;
-  for (std::uint32_t e = 1; e <= o.qat_epochs; ++e) {
-    nn::fit_params<float> fp;
-    fp.epochs = 1;
-    fp.batch_size = 32;
-    fp.validation_fraction = 0.0f;
-    fp.seed = o.seed + 1000u * e;
-    if (nn::fit(*control, train_set, std::span<std::uint32_t>(order), fp, [](const auto&) {}) != edgeloop::status::ok)
-      return 1;
+  return true;
+}
+
+/// The fine-tuning's learning-rate schedule: o.qat_lr, times o.qat_lr_decay after every epoch.
+template <class Params>
+void set_schedule(const options& o, Params& p, std::size_t train_images) {
+  p.optimizer.learning_rate = o.qat_lr;
+  p.seed = o.seed;
+  if (o.qat_lr_decay < 1.0f) {
+    p.schedule.kind = nn::schedule_kind::step;
+    p.schedule.gamma = o.qat_lr_decay;
+    p.schedule.period = static_cast<std::uint32_t>((train_images + 31) / 32);  // updates per epoch
   }
-  const double control_seconds = control_clock.elapsed_seconds();
-  const double control_float = accuracy(test_set, [&](const image& x) { return float_predict(control->network(), x); });
+}
+
+/// 4. Quantization-aware fine-tuning of the trained float network, then its int8 twin.
+/// The epoch kept is the one whose int8 twin has the lowest cross-entropy on the held-out
+/// validation images (with --qat-validation 0: the last epoch).
+template <class Net>
+int run_qat(const options& o, const Net& net, const image_set& train_set, const image_set& test_set, double float_acc,
+            const std::vector<ptq_result>& ptq,
+            const std::array<q::quant_params, q::quantized_sequential<Net>::tensors>& minmax_ranges) {
+  using qat = q::qat_learner<Net, nn::softmax_cross_entropy, nn::adam, 32>;
+  using twin = typename qat::twin_type;
+  image_set tune_set, validation_set;
+  split_for_qat(train_set, o.qat_validation, tune_set, validation_set);
+  const bool choose = validation_set.size() > 0;
+  typename qat::params qp;
+  set_schedule(o, qp, tune_set.size());
+  auto learner = std::make_unique<qat>(net, qp);  // MBs of training buffers: the host's heap
   auto int8_net = std::make_unique<twin>();
+  auto best = std::make_unique<typename qat::checkpoint_type>();
+  auto twin_logits = [&](const image& x) { return int8_net->predict_dequantized(x); };
+  auto float_logits = [](const Net& n) { return [&n](const image& x) { return n.forward(x); }; };
+
+  // Validation figures of the starting points: the float network and its PTQ (min/max) twin.
+  const set_figures float_validation = figures(validation_set, float_logits(net));
+  if (int8_net->build(net, minmax_ranges) != edgeloop::status::ok) return 1;
+  const set_figures ptq_validation = figures(validation_set, twin_logits);
+
+  std::vector<set_figures> epochs;
+  std::uint32_t best_epoch = 0;
+  edgeloop::host::stopwatch clock;
+  const bool tuned = fine_tune(o, *learner, tune_set, [&](std::uint32_t e) {
+    if (e == o.qat_freeze_after) learner->freeze_ranges();  // later epochs train against the final ranges
+    if (!choose) return;
+    if (learner->quantize(*int8_net) != edgeloop::status::ok) std::exit(1);
+    epochs.push_back(figures(validation_set, twin_logits));
+    if (best_epoch == 0 || epochs.back().loss < epochs[best_epoch - 1].loss) {
+      best_epoch = e;
+      learner->save_checkpoint(*best);
+    }
+  });
+  if (!tuned) return 1;
+  if (choose && learner->restore_checkpoint(*best) != edgeloop::status::ok) return 1;
+  if (!choose) best_epoch = o.qat_epochs;
+  const double seconds = clock.elapsed_seconds();
   if (learner->quantize(*int8_net) != edgeloop::status::ok) return 1;
   const double qat_int8 = accuracy(test_set, [&](const image& x) { return int8_net->predict(x); });
   const double qat_fake = accuracy(test_set, [&](const image& x) { return learner->predict(x); });
   const double qat_float = accuracy(test_set, [&](const image& x) { return float_predict(learner->network(), x); });
-  std::printf("QAT: %u epochs at Adam lr %.2g (ranges frozen in the last) in %.1f s: int8 test accuracy %.2f%% "
-              "(fake-quant forward %.2f%%, its float weights without quantization %.2f%%); float %.2f%% (%.2f%% after "
-              "the same fine-tuning without fake quantization), PTQ %.2f%% (min/max) %.2f%% (moving average) %.2f%% "
-              "(percentile) %.2f%% (histogram); fake-quant state %zu bytes; the float fine-tuning took %.1f s (QAT %.2fx)\n",
-              o.qat_epochs, static_cast<double>(o.qat_lr), seconds, qat_int8, qat_fake, qat_float, float_acc, control_float,
-              ptq_accuracy(ptq, "minmax"), ptq_accuracy(ptq, "moving_average"), ptq_accuracy(ptq, "percentile"),
-              ptq_accuracy(ptq, "histogram"), qat::fake_quant_bytes, control_seconds, seconds / control_seconds);
-  if (o.json)
+
+  // Control: the same fine-tuning without fake quantization, its epoch chosen the same way
+  // on the float network's validation loss (is QAT's gain just more training?).
+  double control_float = 0, control_seconds = 0;
+  std::uint32_t control_epoch = 0;
+  if (o.qat_control) {
+    using classifier = nn::classifier<Net, nn::adam, 32>;
+    typename classifier::params cp;
+    set_schedule(o, cp, tune_set.size());
+    auto control = std::make_unique<classifier>(cp);
+    control->network() = net;
+    auto kept = std::make_unique<Net>(net);
+    double kept_loss = 0;
+    edgeloop::host::stopwatch control_clock;
+    if (!fine_tune(o, *control, tune_set, [&](std::uint32_t e) {
+          if (!choose) return;
+          const double l = figures(validation_set, float_logits(control->network())).loss;
+          if (control_epoch == 0 || l < kept_loss) control_epoch = e, kept_loss = l, *kept = control->network();
+        }))
+      return 1;
+    if (choose) control->network() = *kept;
+    else control_epoch = o.qat_epochs;
+    control_seconds = control_clock.elapsed_seconds();
+    control_float = accuracy(test_set, [&](const image& x) { return float_predict(control->network(), x); });
+  }
+
+  std::printf("QAT: %u epochs on %zu images at Adam lr %.2g (x%.2g per epoch), ranges frozen after epoch %u, in %.1f s; "
+              "epoch %u kept (%s); int8 test accuracy %.2f%% (fake-quant forward %.2f%%, its float weights without "
+              "quantization %.2f%%); float %.2f%%, PTQ %.2f%% (min/max) %.2f%% (moving average) %.2f%% (percentile) "
+              "%.2f%% (histogram); fake-quant state %zu bytes, checkpoint %zu bytes\n",
+              o.qat_epochs, tune_set.size(), static_cast<double>(o.qat_lr), static_cast<double>(o.qat_lr_decay),
+              o.qat_freeze_after, seconds, best_epoch, choose ? "lowest validation loss of the int8 twin" : "the last",
+              qat_int8, qat_fake, qat_float, float_acc, ptq_accuracy(ptq, "minmax"), ptq_accuracy(ptq, "moving_average"),
+              ptq_accuracy(ptq, "percentile"), ptq_accuracy(ptq, "histogram"), qat::fake_quant_bytes,
+              qat::checkpoint_bytes);
+  if (choose) {
+    std::printf("Validation (%zu held-out training images; loss / accuracy): float %.4f / %.2f%%, PTQ min/max %.4f / "
+                "%.2f%%",
+                validation_set.size(), float_validation.loss, float_validation.accuracy, ptq_validation.loss,
+                ptq_validation.accuracy);
+    for (std::size_t e = 0; e < epochs.size(); ++e)
+      std::printf(", QAT epoch %zu %.4f / %.2f%%", e + 1, epochs[e].loss, epochs[e].accuracy);
+    std::printf("\n");
+  }
+  if (o.qat_control)
+    std::printf("Control (the same fine-tuning in float, epoch %u kept): float %.2f%%; %.1f s (QAT %.2fx)\n",
+                control_epoch, control_float, control_seconds, seconds / control_seconds);
+  if (o.json) {
     std::printf("{\"model\":\"%s\",\"epochs\":%u,\"seed\":%llu,\"lr_decay_epochs\":%ld,\"calibration_images\":%zu,"
                 "\"float_accuracy\":%.2f,\"int8_accuracy_minmax\":%.2f,\"int8_accuracy_moving_average\":%.2f,"
-                "\"int8_accuracy_percentile\":%.2f,\"int8_accuracy_histogram\":%.2f,\"qat_epochs\":%u,\"qat_lr\":%.3g,\"qat_int8_accuracy\":%.2f,"
-                "\"qat_fake_quant_accuracy\":%.2f,\"qat_float_weights_accuracy\":%.2f,\"float_finetuned_accuracy\":%.2f,"
-                "\"qat_seconds\":%.1f,\"float_finetune_seconds\":%.1f,"
-                "\"fake_quant_bytes\":%zu,\"int8_model_bytes\":%zu}\n",
+                "\"int8_accuracy_percentile\":%.2f,\"int8_accuracy_histogram\":%.2f,\"qat_epochs\":%u,\"qat_lr\":%.3g,"
+                "\"qat_lr_decay\":%.3g,\"qat_freeze_after\":%u,\"qat_train_images\":%zu,\"qat_validation_images\":%zu,"
+                "\"qat_kept_epoch\":%u,\"qat_int8_accuracy\":%.2f,\"qat_delta\":%.2f,"
+                "\"qat_fake_quant_accuracy\":%.2f,\"qat_float_weights_accuracy\":%.2f,\"qat_seconds\":%.1f,",
                 o.model.c_str(), o.epochs, static_cast<unsigned long long>(o.seed), o.lr_decay_epochs, o.calibration,
                 float_acc, ptq_accuracy(ptq, "minmax"), ptq_accuracy(ptq, "moving_average"), ptq_accuracy(ptq, "percentile"),
                 ptq_accuracy(ptq, "histogram"), o.qat_epochs, static_cast<double>(o.qat_lr),
-                qat_int8, qat_fake, qat_float, control_float, seconds, control_seconds, qat::fake_quant_bytes, twin::memory_bytes);
+                static_cast<double>(o.qat_lr_decay), o.qat_freeze_after, tune_set.size(), validation_set.size(), best_epoch,
+                qat_int8, qat_int8 - float_acc, qat_fake, qat_float, seconds);
+    std::printf("\"validation\":{\"float_loss\":%.4f,\"float_accuracy\":%.2f,\"ptq_minmax_loss\":%.4f,"
+                "\"ptq_minmax_accuracy\":%.2f,\"qat_epochs\":[",
+                float_validation.loss, float_validation.accuracy, ptq_validation.loss, ptq_validation.accuracy);
+    for (std::size_t e = 0; e < epochs.size(); ++e)
+      std::printf("%s{\"epoch\":%zu,\"loss\":%.4f,\"accuracy\":%.2f}", e ? "," : "", e + 1, epochs[e].loss,
+                  epochs[e].accuracy);
+    std::printf("]},");
+    if (o.qat_control)
+      std::printf("\"float_finetuned_accuracy\":%.2f,\"float_finetuned_epoch\":%u,\"float_finetune_seconds\":%.1f,",
+                  control_float, control_epoch, control_seconds);
+    std::printf("\"fake_quant_bytes\":%zu,\"checkpoint_bytes\":%zu,\"int8_model_bytes\":%zu}\n", qat::fake_quant_bytes,
+                qat::checkpoint_bytes, twin::memory_bytes);
+  }
   return 0;
 }
 
@@ -411,7 +572,7 @@ int run(const options& o, const image_set& train_set, const image_set& test_set)
     report_blocks(net, test_set, 500, "percentile", std::span<const q::quant_params>(percentile_ranges), blocks);
     report_blocks(net, test_set, 500, "histogram", std::span<const q::quant_params>(histogram_ranges), blocks);
   }
-  if (o.qat) return run_qat<Net>(o, net, train_set, test_set, float_acc, ptq);
+  if (o.qat) return run_qat<Net>(o, net, train_set, test_set, float_acc, ptq, ranges);
 
   // The backbone (hidden layer) shared by the two learning experiments' full network.
   using backbone = typename head_learner::backbone_type;
