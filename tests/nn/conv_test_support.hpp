@@ -22,7 +22,7 @@ bool conv_gradient_ok(std::uint64_t seed, bool distinct = false) {
   const bool is_float = sizeof(S) == 4;
   check.run(seed, S(3), is_float ? S(1e-2) : S(1e-5), distinct);
   const long double tol = is_float ? 1e-3L : 1e-8L;
-  return check.error_x < tol && check.error_p < tol && check.accumulates;
+  return check.error_x < tol && check.error_p < tol && check.accumulates && check.overwrites;
 }
 
 /// Output size and padding before, TensorFlow's rules written out.

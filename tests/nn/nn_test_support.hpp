@@ -50,6 +50,7 @@ struct layer_gradient_check {
   std::array<S, ny> c{};
   long double error_x = 0, error_p = 0;
   bool accumulates = true;  // backward adds to gp
+  bool overwrites = true;   // backward stores gx whatever it held before
 
   long double f() const {
     std::array<S, ny> y{};
@@ -87,8 +88,10 @@ struct layer_gradient_check {
     std::array<S, np> gp{};
     L::backward(p.data(), x.data(), y.data(), aux.data(), c.data(), gx.data(), gp.data(), N);
     std::array<S, np> gp2 = gp;
-    std::array<S, nx> gx2{};
+    std::array<S, nx> gx2;
+    gx2.fill(S(123));  // backward must overwrite gx, not add to it (or skip positions)
     L::backward(p.data(), x.data(), y.data(), aux.data(), c.data(), gx2.data(), gp2.data(), N);
+    for (std::size_t i = 0; i < nx; ++i) overwrites = overwrites && gx2[i] == gx[i];
     for (std::size_t i = 0; i < L::param_count; ++i)
       if (!(std::fabs(static_cast<double>(gp2[i] - 2 * gp[i])) <= 1e-5 * (1.0 + std::fabs(static_cast<double>(gp[i])))))
         accumulates = false;

@@ -69,6 +69,10 @@ TEST_CASE("pooling gradients match finite differences (float)", "[nn][pool]") {
   CHECK((conv_gradient_ok<nn::max_pool2d<2>, float, nn::shape<4, 4, 2>, 2>(30, true)));
   CHECK((conv_gradient_ok<nn::max_pool2d<3, 2, padding::same>, float, nn::shape<5, 6, 2>, 1>(31, true)));
   CHECK((conv_gradient_ok<nn::max_pool2d<2, 1>, float, nn::shape<3, 4, 1>, 2>(32, true)));
+  // 16 channels: whole vectors; 3x3 leaves the last row and column outside every window,
+  // whose gradient must be zero (disjoint windows store the gradient without zeroing first).
+  CHECK((conv_gradient_ok<nn::max_pool2d<2>, float, nn::shape<3, 3, 16>, 1>(36, true)));
+  CHECK((conv_gradient_ok<nn::max_pool2d<3>, float, nn::shape<7, 8, 4>, 1>(37, true)));
   CHECK((conv_gradient_ok<nn::avg_pool2d<2>, float, nn::shape<4, 5, 2>, 2>(33)));
   CHECK((conv_gradient_ok<nn::avg_pool2d<3, 2, padding::same>, float, nn::shape<5, 4, 3>, 1>(34)));
   CHECK((conv_gradient_ok<nn::global_avg_pool, float, nn::shape<3, 4, 2>, 2>(35)));
@@ -98,4 +102,6 @@ TEST_CASE("conv and pooling forward equal the naive definitions", "[nn][conv2d]"
       46, [](const float*, const float* x, float* y) { naive_pool2d(x, y, 6, 5, 2, 3, 2, true, true); }, 1e-6L)));
   CHECK((forward_matches<nn::max_pool2d<2>::bind<float, nn::shape<5, 5, 3>>>(
       47, [](const float*, const float* x, float* y) { naive_pool2d(x, y, 5, 5, 3, 2, 2, false, false); }, 0.0L)));
+  CHECK((forward_matches<nn::max_pool2d<2>::bind<float, nn::shape<5, 5, 16>>>(
+      48, [](const float*, const float* x, float* y) { naive_pool2d(x, y, 5, 5, 16, 2, 2, false, false); }, 0.0L)));
 }

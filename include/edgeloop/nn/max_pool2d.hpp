@@ -7,6 +7,7 @@
 
 #include <cstddef>
 
+#include "detail/vector_lanes.hpp"
 #include "layer.hpp"
 #include "padding.hpp"
 
@@ -29,19 +30,19 @@ struct max_pool2d {
     static void forward(const Scalar*, const Scalar* x, Scalar* y, std::size_t n) noexcept {
       for (std::size_t s = 0; s < n; ++s, x += InputShape::size)
         for (std::size_t oh = 0; oh < rows::output; ++oh)
-          for (std::size_t ow = 0; ow < cols::output; ++ow, y += C) {
-            bool first = true;
-            for (std::size_t kh = rows::tap_begin(oh); kh < rows::tap_end(oh); ++kh)
-              for (std::size_t kw = cols::tap_begin(ow); kw < cols::tap_end(ow); ++kw) {
-                const Scalar* xp = x + (rows::input_of(oh, kh) * W + cols::input_of(ow, kw)) * C;
-                if (first) {
-                  for (std::size_t c = 0; c < C; ++c) y[c] = xp[c];
-                  first = false;
-                } else {
-                  for (std::size_t c = 0; c < C; ++c) y[c] = xp[c] > y[c] ? xp[c] : y[c];
+          for (std::size_t ow = 0; ow < cols::output; ++ow, y += C)
+            for (std::size_t k = 0; k < CK; ++k) {
+              const std::size_t kw_begin = cols::tap_begin(ow), kh_begin = rows::tap_begin(oh);
+              cv m;
+              __builtin_memcpy(&m, x + at(oh, kh_begin, ow, kw_begin) + k * CL, sizeof m);
+              for (std::size_t kh = kh_begin; kh < rows::tap_end(oh); ++kh)
+                for (std::size_t kw = kw_begin; kw < cols::tap_end(ow); ++kw) {
+                  cv v;
+                  __builtin_memcpy(&v, x + at(oh, kh, ow, kw) + k * CL, sizeof v);
+                  m = v > m ? v : m;
                 }
-              }
-          }
+              __builtin_memcpy(y + k * CL, &m, sizeof m);
+            }
     }
     static void forward_train(const Scalar* p, const Scalar* x, Scalar* y, Scalar*, std::size_t n, rng&) noexcept {
       forward(p, x, y, n);
@@ -49,24 +50,57 @@ struct max_pool2d {
     static void backward(const Scalar*, const Scalar* x, const Scalar* y, const Scalar*, const Scalar* gy, Scalar* gx,
                          Scalar*, std::size_t n) noexcept {
       if (gx == nullptr) return;
-      for (std::size_t i = 0; i < n * InputShape::size; ++i) gx[i] = Scalar(0);
-      for (std::size_t s = 0; s < n; ++s, x += InputShape::size, gx += InputShape::size)
+      // Windows that neither overlap nor reach into padding own each input position they
+      // cover: the gradient is stored there directly and only the positions no window
+      // covers are zeroed, instead of zeroing everything and accumulating.
+      constexpr bool disjoint = Stride == Pool && rows::pad_before == 0 && cols::pad_before == 0 &&
+                                rows::interior_end == rows::output && cols::interior_end == cols::output;
+      if constexpr (!disjoint)
+        for (std::size_t i = 0; i < n * InputShape::size; ++i) gx[i] = Scalar(0);
+      for (std::size_t s = 0; s < n; ++s, x += InputShape::size, gx += InputShape::size) {
+        if constexpr (disjoint) zero_uncovered(gx);
         for (std::size_t oh = 0; oh < rows::output; ++oh)
-          for (std::size_t ow = 0; ow < cols::output; ++ow, y += C, gy += C) {
-            // Branch-free over the channels (vectorises): the gradient still pending goes
-            // to the first tap equal to the maximum.
-            Scalar pending[C];
-            for (std::size_t c = 0; c < C; ++c) pending[c] = gy[c];
-            for (std::size_t kh = rows::tap_begin(oh); kh < rows::tap_end(oh); ++kh)
-              for (std::size_t kw = cols::tap_begin(ow); kw < cols::tap_end(ow); ++kw) {
-                const std::size_t at = (rows::input_of(oh, kh) * W + cols::input_of(ow, kw)) * C;
-                for (std::size_t c = 0; c < C; ++c) {
-                  const bool hit = x[at + c] == y[c];
-                  gx[at + c] += hit ? pending[c] : Scalar(0);
-                  pending[c] = hit ? Scalar(0) : pending[c];
+          for (std::size_t ow = 0; ow < cols::output; ++ow, y += C, gy += C)
+            for (std::size_t k = 0; k < CK; ++k) {
+              // Branch-free over the channels: the gradient still pending goes to the
+              // first tap (row-major) equal to the maximum.
+              cv pending, ym;
+              __builtin_memcpy(&pending, gy + k * CL, sizeof pending);
+              __builtin_memcpy(&ym, y + k * CL, sizeof ym);
+              const cv zero = {};
+              for (std::size_t kh = rows::tap_begin(oh); kh < rows::tap_end(oh); ++kh)
+                for (std::size_t kw = cols::tap_begin(ow); kw < cols::tap_end(ow); ++kw) {
+                  Scalar* g = gx + at(oh, kh, ow, kw) + k * CL;
+                  cv v, d;
+                  __builtin_memcpy(&v, x + at(oh, kh, ow, kw) + k * CL, sizeof v);
+                  const auto hit = v == ym;
+                  if constexpr (disjoint) {
+                    d = hit ? pending : zero;
+                  } else {
+                    __builtin_memcpy(&d, g, sizeof d);
+                    d += hit ? pending : zero;
+                  }
+                  __builtin_memcpy(g, &d, sizeof d);
+                  pending = hit ? zero : pending;
                 }
-              }
-          }
+            }
+      }
+    }
+
+   private:
+    using cvec = detail::vector_lanes<Scalar, C>;  // vectors over the channels
+    using cv = typename cvec::type;
+    static constexpr std::size_t CL = cvec::lanes, CK = cvec::count;
+
+    static constexpr std::size_t at(std::size_t oh, std::size_t kh, std::size_t ow, std::size_t kw) noexcept {
+      return (rows::input_of(oh, kh) * W + cols::input_of(ow, kw)) * C;
+    }
+    // Rows and columns past the last window (valid placement that does not tile the input).
+    static void zero_uncovered(Scalar* gx) noexcept {
+      constexpr std::size_t covered_h = (rows::output - 1) * Stride + Pool, covered_w = (cols::output - 1) * Stride + Pool;
+      for (std::size_t h = 0; h < H; ++h)
+        for (std::size_t w = h < covered_h ? covered_w : 0; w < W; ++w)
+          for (std::size_t c = 0; c < C; ++c) gx[(h * W + w) * C + c] = Scalar(0);
     }
   };
 };

@@ -62,10 +62,29 @@ struct conv2d_layer {
   using cvec = vector_lanes<Scalar, C>;  // vectors over the input channels
   using cv = typename cvec::type;
   static constexpr std::size_t CL = cvec::lanes, CK = cvec::count;
-  static constexpr std::size_t block = FK == 1 ? 8 : (FK == 2 ? 4 : (FK <= 4 ? 2 : 1));  // pixels in registers
-  static constexpr std::size_t tap_block_max = FK == 1 ? 8 : (FK == 2 ? 4 : (FK <= 4 ? 2 : 1));
-  static constexpr std::size_t tap_block = row_taps < tap_block_max ? row_taps : tap_block_max;
+  // Register blocks. Where the vector register file is known (register_file), as many
+  // accumulators as fit, spread evenly over the row (so that no slow tail of single
+  // pixels or taps remains); elsewhere (Cortex-M) the fixed blocks of before.
+  static constexpr bool sized = register_file::count != 0;
+  static constexpr std::size_t fixed_block = FK == 1 ? 8 : (FK == 2 ? 4 : (FK <= 4 ? 2 : 1));
+  static constexpr std::size_t fregs = FK * register_file::per_vector<Scalar, F>();  // one pixel's F sums
+  static constexpr std::size_t cregs = CK * register_file::per_vector<Scalar, C>();  // one pixel's C sums
+  static constexpr std::size_t balanced(std::size_t total, std::size_t most) noexcept {
+    if (total <= most) return total == 0 ? 1 : total;
+    const std::size_t groups = (total + most - 1) / most;
+    return (total + groups - 1) / groups;
+  }
+  static constexpr std::size_t interior_w = cols::interior_end - cols::interior_begin;
+  // forward: pixels in registers (accumulators, one row of weights, a broadcast input)
+  static constexpr std::size_t block =
+      sized ? balanced(interior_w, register_file::blocks(fregs, fregs + 1, 28, 1)) : fixed_block;
+  // weight gradient: taps of a kernel row in registers, times pixels in flight
+  static constexpr std::size_t tap_block_max = register_file::blocks(fregs, fregs + 1, 28, fixed_block);
+  static constexpr std::size_t tap_block =
+      sized ? balanced(row_taps, tap_block_max) : (row_taps < tap_block_max ? row_taps : tap_block_max);
   static constexpr std::size_t pixel_sets = tap_block_max / tap_block;  // independent accumulator sets
+  // input gradient: output pixels whose C input-gradient sums stay in registers
+  static constexpr std::size_t scatter_block = sized ? balanced(OW, register_file::blocks(cregs, cregs + 1, 16, 1)) : 1;
   static constexpr std::size_t filter_chunk = C * F <= 1024 ? F : (C >= 1024 ? 1 : 1024 / C);  // transposed block
 
  public:
@@ -136,7 +155,11 @@ struct conv2d_layer {
       for (std::size_t ow = 0; ow < cols::interior_begin; ++ow) border_pixel(p, x, yrow, oh, ow);
       std::size_t ow = cols::interior_begin;
       for (; ow + block <= cols::interior_end; ow += block) interior_block<block>(p, x, yrow, oh, ow);
-      for (; ow < cols::interior_end; ++ow) interior_block<1>(p, x, yrow, oh, ow);
+      if constexpr (sized && interior_w % block != 0) {
+        interior_block<interior_w % block>(p, x, yrow, oh, ow);
+      } else {
+        for (; ow < cols::interior_end; ++ow) interior_block<1>(p, x, yrow, oh, ow);
+      }
       for (ow = cols::interior_end; ow < OW; ++ow) border_pixel(p, x, yrow, oh, ow);
     }
   }
@@ -164,7 +187,11 @@ struct conv2d_layer {
       Scalar* gk = gp + kh * row_taps * F;
       std::size_t t = 0;
       for (; t + tap_block <= row_taps; t += tap_block) interior_taps<tap_block>(x, gy, gk, kh, t, oh_begin, oh_end);
-      for (; t < row_taps; ++t) interior_taps<1>(x, gy, gk, kh, t, oh_begin, oh_end);
+      if constexpr (sized && row_taps % tap_block != 0) {
+        interior_taps<row_taps % tap_block>(x, gy, gk, kh, t, oh_begin, oh_end);
+      } else {
+        for (; t < row_taps; ++t) interior_taps<1>(x, gy, gk, kh, t, oh_begin, oh_end);
+      }
       // Border pixels, tap by tap.
       for (std::size_t oh = oh_begin; oh < oh_end; ++oh) {
         const Scalar* grow = gy + oh * OW * F;
@@ -250,11 +277,44 @@ struct conv2d_layer {
         if (kh < rows::tap_begin(oh) || kh >= rows::tap_end(oh)) continue;
         const Scalar* grow = gy + s * out_size + oh * OW * F + f0;
         Scalar* xrow = gx + s * in_size + rows::input_of(oh, kh) * W * C;
-        for (std::size_t ow = 0; ow < OW; ++ow) {
-          if (kw < cols::tap_begin(ow) || kw >= cols::tap_end(ow)) continue;
-          scatter_tap<FN>(wt, grow + ow * F, xrow + cols::input_of(ow, kw) * C);
+        if constexpr (scatter_block > 1) {
+          // Pixels that use tap kw form one run; blocks of them keep their sums in registers.
+          std::size_t ow = 0;
+          while (ow < OW && (kw < cols::tap_begin(ow) || kw >= cols::tap_end(ow))) ++ow;
+          std::size_t run_end = ow;
+          while (run_end < OW && kw >= cols::tap_begin(run_end) && kw < cols::tap_end(run_end)) ++run_end;
+          const std::size_t full = (run_end - ow) / scatter_block, rest = (run_end - ow) % scatter_block;
+          for (std::size_t b = 0; b < full; ++b, ow += scatter_block)
+            scatter_pixels<FN, scatter_block>(wt, grow + ow * F, xrow + cols::input_of(ow, kw) * C);
+          for (std::size_t r = 0; r < rest; ++r, ++ow)
+            scatter_tap<FN>(wt, grow + ow * F, xrow + cols::input_of(ow, kw) * C);
+        } else {
+          for (std::size_t ow = 0; ow < OW; ++ow) {
+            if (kw < cols::tap_begin(ow) || kw >= cols::tap_end(ow)) continue;
+            scatter_tap<FN>(wt, grow + ow * F, xrow + cols::input_of(ow, kw) * C);
+          }
         }
       }
+  }
+
+  // For P consecutive output pixels i (gradients g + i * F, inputs dst + i * SW * C):
+  // dst_i[0..C) += sum_f g_i[f] * wt[f][0..C), the P x C sums held in registers over f.
+  template <std::size_t FN, std::size_t P>
+  static void scatter_pixels(const Scalar* wt, const Scalar* g, Scalar* dst) noexcept {
+    cv acc[P][CK] = {};
+    for (std::size_t f = 0; f < FN; ++f)
+      for (std::size_t k = 0; k < CK; ++k) {
+        cv w;
+        __builtin_memcpy(&w, wt + f * C + k * CL, sizeof w);
+        for (std::size_t i = 0; i < P; ++i) acc[i][k] += g[i * F + f] * w;
+      }
+    for (std::size_t i = 0; i < P; ++i) add_channels(dst + i * SW * C, acc[i]);
+  }
+  static void add_channels(Scalar* dst, const cv* v) noexcept {
+    cv a[CK];
+    for (std::size_t k = 0; k < CK; ++k) __builtin_memcpy(&a[k], dst + k * CL, sizeof(cv));
+    for (std::size_t k = 0; k < CK; ++k) a[k] += v[k];
+    __builtin_memcpy(dst, &a, sizeof a);
   }
 
   // dst[0..C) += sum_f g[f] * wt[f][0..C), four partial sums over f (independent chains).
