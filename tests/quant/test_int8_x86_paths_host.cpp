@@ -2,13 +2,14 @@
 // shapes sized for the x86 paths (output channels 1-40: whole and partial blocks of 4 and
 // of 8; 1-16 input channels; kernels 1x1-5x5 incl. dense-like 1x1 over up to 600 inputs;
 // SAME and VALID; input zero point -128 half the time, as after a ReLU, else random;
-// weights incl. -128; multipliers with shifts -31..30 so outputs saturate) equal the
-// oracle; the 8-lane requantization (detail/int8_vnni.hpp, when built with AVX2 + VNNI)
-// equals the oracle's TFLite MultiplyByQuantizedMultiplier; quantize_to_int8 of many values equals the
-// one-value function; 2x2 max pooling with 8/16/32 channels equals a textbook loop.
-// In the plain host build the SSE2 paths run; the test_quant_native executable
-// (tests/CMakeLists.txt, -march=native) runs the same file on the AVX2/VNNI paths.
-// Host only: the buffers are too big for the Cortex-M0 test image.
+// weights incl. -128; multipliers with shifts -31..30 so outputs saturate) and of 1-4
+// channels into 8 (one word per kernel row, two pixels per register with AVX-512) equal
+// the oracle; the 8-lane requantization (detail/int8_vnni.hpp, AVX2 + VNNI builds) and
+// its 16-lane AVX-512 twin equal the oracle's TFLite MultiplyByQuantizedMultiplier;
+// quantize_to_int8 of many values equals the one-value function; 2x2 max pooling with
+// 8/16/24/32 channels equals a textbook loop. In the plain host build the SSE2 paths
+// run; test_quant_native (tests/CMakeLists.txt, -march=native) runs this file on the
+// AVX2/VNNI paths. Host only: the buffers are too big for the Cortex-M0 test image.
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -90,6 +91,44 @@ TEST_CASE("conv2d host paths equal the oracle on wide random shapes", "[quant][c
   CHECK(dense_like == 20);
 }
 
+TEST_CASE("conv2d of 1-4 input channels into 8 equals the oracle (image first layers)", "[quant][conv2d]") {
+  edgeloop::rng r(75);
+  int mismatches = 0;
+  for (int t = 0; t < 120; ++t) {
+    oracle::conv_shape g{};
+    g.same = r.uniform_int(3) == 0;
+    g.c = random_in(r, 1, 4);
+    g.kw = random_in(r, 1, 4 / g.c);  // one input word per kernel row
+    g.kh = random_in(r, 1, 9);
+    g.h = random_in(r, g.same ? 1 : g.kh, 14);
+    g.w = random_in(r, g.same ? 1 : g.kw, 14);
+    g.out_c = 8;
+    g.sh = random_in(r, 1, 2);
+    g.sw = random_in(r, 1, 3);
+    const std::size_t depth = g.kh * g.kw * g.c;
+    std::vector<std::int8_t> x(g.h * g.w * g.c), w(g.out_c * depth), packed(w.size()), y(g.h * g.w * g.out_c),
+        expected(y.size());
+    std::vector<std::int32_t> bias(g.out_c);
+    std::vector<q::quantized_multiplier> m(g.out_c);
+    oracle::fill(r, x.data(), x.size());
+    oracle::fill(r, w.data(), w.size());
+    for (std::size_t o = 0; o < g.out_c; ++o) {
+      bias[o] = oracle::random_int(r, -30000, 30000);
+      m[o] = any_multiplier(r);
+    }
+    const std::int32_t zx = r.uniform_int(2) == 0 ? -128 : oracle::random_int(r, -128, 127);
+    const q::output_stage s = oracle::random_output_stage(r);
+    q::pack_weights(w.data(), g.out_c, depth, packed.data());
+    const q::conv2d_layer layer{g.h, g.w, g.c, g.out_c, g.kh, g.kw, g.sh, g.sw,
+                                g.same ? q::padding::same : q::padding::valid, packed.data(), bias.data(), m.data(), zx, s};
+    oracle::conv(g, false, x.data(), w.data(), bias.data(), zx, m.data(), s, expected.data());
+    for (auto& v : y) v = 0x55;
+    q::conv2d<q::portable_path>(layer, x.data(), y.data());
+    if (!oracle::same(y.data(), expected.data(), layer.out_h() * layer.out_w() * g.out_c)) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}
+
 #if EDGELOOP_QUANT_HOST_VNNI
 TEST_CASE("8-lane requantization equals the oracle's rescaling", "[quant][requantize]") {
   edgeloop::rng r(72);
@@ -109,6 +148,14 @@ TEST_CASE("8-lane requantization equals the oracle's rescaling", "[quant][requan
                        q::detail::rescale8(_mm256_load_si256(reinterpret_cast<const __m256i*>(x)), k));
     for (std::size_t i = 0; i < 8; ++i)
       if (got[i] != oracle::multiply(x[i], m[i].multiplier, m[i].shift)) ++mismatches;
+#if EDGELOOP_QUANT_HOST_VNNI512
+    // Two pixels' worth: x in the low half, x reversed in the high half, same constants.
+    alignas(64) std::int32_t x16[16], got16[16];
+    for (std::size_t i = 0; i < 8; ++i) x16[i] = x[i], x16[8 + i] = x[7 - i];
+    _mm512_store_si512(got16, q::detail::rescale16(_mm512_load_si512(x16), k));
+    for (std::size_t i = 0; i < 16; ++i)
+      if (got16[i] != oracle::multiply(x16[i], m[i % 8].multiplier, m[i % 8].shift)) ++mismatches;
+#endif
   }
   CHECK(mismatches == 0);
 }

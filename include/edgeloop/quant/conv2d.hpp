@@ -404,6 +404,16 @@ inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::in
                      : dot8(weights, depth, groups, input_word, k, start8(k)),
            k, out);
   };
+#if EDGELOOP_QUANT_HOST_VNNI512
+  // 8 output channels from one word per kernel row (the first layer of an image network):
+  // each row's weights in both halves of a 512-bit register, for two pixels at once.
+  constexpr std::size_t max_pair_rows = 8;
+  const bool pixel_pairs = row_words && out_c == 8 && kernel_h <= max_pair_rows;
+  __m512i row_weights16[max_pair_rows];
+  for (std::size_t y = 0; y < kernel_h && pixel_pairs; ++y)
+    row_weights16[y] = _mm512_broadcast_i64x4(_mm256_loadu2_m128i(
+        reinterpret_cast<const __m128i*>(row_table + 16 * kernel_h + 16 * y), reinterpret_cast<const __m128i*>(row_table + 16 * y)));
+#endif
   // Output columns whose receptive field lies inside the image's width: [ox_lo, ox_hi).
   const std::size_t ox_lo = (static_cast<std::size_t>(pad_left) + stride_w - 1) / stride_w;
   const std::size_t ox_hi_raw = in_w + static_cast<std::size_t>(pad_left) >= kernel_w
@@ -421,6 +431,27 @@ inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::in
         const std::int8_t* first = input + static_cast<std::size_t>(iy0) * row_bytes +
                                    (ox * stride_w - static_cast<std::size_t>(pad_left)) * c;
         const std::size_t step = stride_w * c, last_word = (kernel_h - 1) * row_bytes + 4;
+#if EDGELOOP_QUANT_HOST_VNNI512
+        if (pixel_pairs) {
+          // Two pixels per 512-bit register (8 channels each), requantized together.
+          const __m512i start16 = _mm512_broadcast_i64x4(start8(0)), flip16 = _mm512_broadcast_i64x4(flip);
+          const __m512i low16 = _mm512_broadcast_i64x4(low), high16 = _mm512_broadcast_i64x4(high);
+          const __m512i zero_point16 = _mm512_broadcast_i64x4(out_zero_point);
+          for (; ox + 2 <= ox_hi && first + step + last_word <= input_end; ox += 2, output += 16, first += 2 * step) {
+            __m512i acc = start16;
+            for (std::size_t y = 0; y < kernel_h; ++y) {
+              std::int32_t a, b;
+              __builtin_memcpy(&a, first + offsets[y], 4);
+              __builtin_memcpy(&b, first + step + offsets[y], 4);
+              const __m512i x = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi32(a)), _mm256_set1_epi32(b), 1);
+              acc = _mm512_dpbusd_epi32(acc, _mm512_xor_si512(x, flip16), row_weights16[y]);
+            }
+            const __m512i v = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(rescale16(acc, stage[0]), low16), high16),
+                                               zero_point16);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(output), _mm512_cvtsepi32_epi8(v));
+          }
+        }
+#endif
         for (; ox < ox_hi && (!row_words || first + last_word <= input_end); ++ox, output += out_c, first += step) {
           if (octets == 1) {
             direct_pixel(first, 0, output);

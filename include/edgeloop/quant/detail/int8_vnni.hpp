@@ -24,6 +24,12 @@
 #else
 #define EDGELOOP_QUANT_HOST_VNNI 0
 #endif
+// With AVX-512 VNNI also two output pixels of 8 channels per 512-bit register.
+#if EDGELOOP_QUANT_HOST_VNNI && defined(__AVX512F__) && defined(__AVX512VNNI__)
+#define EDGELOOP_QUANT_HOST_VNNI512 1
+#else
+#define EDGELOOP_QUANT_HOST_VNNI512 0
+#endif
 
 #if EDGELOOP_QUANT_HOST_VNNI
 namespace edgeloop::quant::detail {
@@ -103,6 +109,23 @@ inline requantize8_constants make_requantize8(const quantized_multiplier* m, std
   const __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
   return _mm_packs_epi16(words, words);
 }
+
+#if EDGELOOP_QUANT_HOST_VNNI512
+/// rescale8 on 16 lanes: the same 8 channels' constants k in both halves (two pixels).
+[[gnu::always_inline]] inline __m512i rescale16(__m512i x, const requantize8_constants& k) noexcept {
+  const __m512i left = _mm512_broadcast_i64x4(k.left), right = _mm512_broadcast_i64x4(k.right);
+  x = _mm512_sllv_epi32(x, left);
+  const __m512i round = _mm512_set1_epi64(std::int64_t{1} << 30);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, _mm512_broadcast_i64x4(k.multiplier)), round);
+  const __m512i odd =
+      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_broadcast_i64x4(k.multiplier_odd)), round);
+  const __m512i high = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
+  const __m512i remainder = _mm512_and_si512(high, _mm512_broadcast_i64x4(k.mask));
+  const __m512i threshold = _mm512_sub_epi32(_mm512_broadcast_i64x4(k.half_mask), _mm512_srai_epi32(high, 31));
+  const __m512i shifted = _mm512_srav_epi32(high, right);
+  return _mm512_mask_add_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted, _mm512_set1_epi32(1));
+}
+#endif
 
 }  // namespace edgeloop::quant::detail
 #endif
