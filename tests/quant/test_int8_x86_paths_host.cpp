@@ -152,7 +152,7 @@ TEST_CASE("8-lane requantization equals the oracle's rescaling", "[quant][requan
     // Two pixels' worth: x in the low half, x reversed in the high half, same constants.
     alignas(64) std::int32_t x16[16], got16[16];
     for (std::size_t i = 0; i < 8; ++i) x16[i] = x[i], x16[8 + i] = x[7 - i];
-    _mm512_store_si512(got16, q::detail::rescale16(_mm512_load_si512(x16), k));
+    _mm512_store_si512(got16, q::detail::rescale16(_mm512_load_si512(x16), q::detail::make_requantize16(k)));
     for (std::size_t i = 0; i < 16; ++i)
       if (got16[i] != oracle::multiply(x16[i], m[i % 8].multiplier, m[i % 8].shift)) ++mismatches;
 #endif

@@ -251,6 +251,12 @@ inline constexpr std::size_t max_vnni_depth = 4096, max_vnni_channels = 256;
 /// receptive field (padding taps zp + 128) first. The same integers as the other paths
 /// (int32 sums wrap alike; the exact result fits). False (nothing done) when the shape
 /// does not fit.
+// GCC 12's AVX-512 intrinsics pass an undefined register (_mm512_undefined_epi32, "__Y =
+// __Y") that -Wmaybe-uninitialized reports once inlined here (GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::int8_t* output) noexcept {
   const std::size_t depth = l.depth(), out_c = l.out_channels;
   if (depth > max_vnni_depth || out_c > max_vnni_channels) return false;
@@ -411,7 +417,7 @@ inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::in
   const bool pixel_pairs = row_words && out_c == 8 && kernel_h <= max_pair_rows;
   __m512i row_weights16[max_pair_rows];
   for (std::size_t y = 0; y < kernel_h && pixel_pairs; ++y)
-    row_weights16[y] = _mm512_broadcast_i64x4(_mm256_loadu2_m128i(
+    row_weights16[y] = both_halves(_mm256_loadu2_m128i(
         reinterpret_cast<const __m128i*>(row_table + 16 * kernel_h + 16 * y), reinterpret_cast<const __m128i*>(row_table + 16 * y)));
 #endif
   // Output columns whose receptive field lies inside the image's width: [ox_lo, ox_hi).
@@ -434,19 +440,20 @@ inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::in
 #if EDGELOOP_QUANT_HOST_VNNI512
         if (pixel_pairs) {
           // Two pixels per 512-bit register (8 channels each), requantized together.
-          const __m512i start16 = _mm512_broadcast_i64x4(start8(0)), flip16 = _mm512_broadcast_i64x4(flip);
-          const __m512i low16 = _mm512_broadcast_i64x4(low), high16 = _mm512_broadcast_i64x4(high);
-          const __m512i zero_point16 = _mm512_broadcast_i64x4(out_zero_point);
+          const __m512i start16 = both_halves(start8(0)), flip16 = both_halves(flip);
+          const __m512i low16 = both_halves(low), high16 = both_halves(high);
+          const __m512i zero_point16 = both_halves(out_zero_point);
+          const requantize16_constants stage16 = make_requantize16(stage[0]);
           for (; ox + 2 <= ox_hi && first + step + last_word <= input_end; ox += 2, output += 16, first += 2 * step) {
             __m512i acc = start16;
             for (std::size_t y = 0; y < kernel_h; ++y) {
               std::int32_t a, b;
               __builtin_memcpy(&a, first + offsets[y], 4);
               __builtin_memcpy(&b, first + step + offsets[y], 4);
-              const __m512i x = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi32(a)), _mm256_set1_epi32(b), 1);
+              const __m512i x = _mm512_mask_set1_epi32(_mm512_set1_epi32(a), 0xFF00, b);
               acc = _mm512_dpbusd_epi32(acc, _mm512_xor_si512(x, flip16), row_weights16[y]);
             }
-            const __m512i v = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(rescale16(acc, stage[0]), low16), high16),
+            const __m512i v = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(rescale16(acc, stage16), low16), high16),
                                                zero_point16);
             _mm_storeu_si128(reinterpret_cast<__m128i*>(output), _mm512_cvtsepi32_epi8(v));
           }
@@ -483,6 +490,9 @@ inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::in
   }
   return true;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 
 /// conv2d for in_channels % 4 != 0 and depth <= max_gathered_depth (see conv2d.hpp).

@@ -111,18 +111,35 @@ inline requantize8_constants make_requantize8(const quantized_multiplier* m, std
 }
 
 #if EDGELOOP_QUANT_HOST_VNNI512
-/// rescale8 on 16 lanes: the same 8 channels' constants k in both halves (two pixels).
-[[gnu::always_inline]] inline __m512i rescale16(__m512i x, const requantize8_constants& k) noexcept {
-  const __m512i left = _mm512_broadcast_i64x4(k.left), right = _mm512_broadcast_i64x4(k.right);
-  x = _mm512_sllv_epi32(x, left);
+/// A 512-bit register holding v in both halves. Through memory: GCC 12's
+/// _mm512_broadcast_i64x4 / _mm512_inserti64x4 / _mm512_castsi256_si512 pass an undefined
+/// register that -Wmaybe-uninitialized reports; this runs once per kernel call.
+inline __m512i both_halves(__m256i v) noexcept {
+  alignas(64) std::int32_t lanes[16];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), v);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes + 8), v);
+  return _mm512_load_si512(lanes);
+}
+
+/// requantize8_constants in both halves of 16 lanes (two pixels of the same 8 channels).
+struct requantize16_constants {
+  __m512i left, right, mask, half_mask, multiplier, multiplier_odd;
+};
+inline requantize16_constants make_requantize16(const requantize8_constants& k) noexcept {
+  return {both_halves(k.left),      both_halves(k.right),      both_halves(k.mask),
+          both_halves(k.half_mask), both_halves(k.multiplier), both_halves(k.multiplier_odd)};
+}
+
+/// rescale8 on 16 lanes.
+[[gnu::always_inline]] inline __m512i rescale16(__m512i x, const requantize16_constants& k) noexcept {
+  x = _mm512_sllv_epi32(x, k.left);
   const __m512i round = _mm512_set1_epi64(std::int64_t{1} << 30);
-  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, _mm512_broadcast_i64x4(k.multiplier)), round);
-  const __m512i odd =
-      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_broadcast_i64x4(k.multiplier_odd)), round);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, k.multiplier), round);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), k.multiplier_odd), round);
   const __m512i high = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
-  const __m512i remainder = _mm512_and_si512(high, _mm512_broadcast_i64x4(k.mask));
-  const __m512i threshold = _mm512_sub_epi32(_mm512_broadcast_i64x4(k.half_mask), _mm512_srai_epi32(high, 31));
-  const __m512i shifted = _mm512_srav_epi32(high, right);
+  const __m512i remainder = _mm512_and_si512(high, k.mask);
+  const __m512i threshold = _mm512_sub_epi32(k.half_mask, _mm512_srai_epi32(high, 31));
+  const __m512i shifted = _mm512_srav_epi32(high, k.right);
   return _mm512_mask_add_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted, _mm512_set1_epi32(1));
 }
 #endif
