@@ -415,7 +415,16 @@ inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::in
   // each row's weights in both halves of a 512-bit register, for two pixels at once.
   constexpr std::size_t max_pair_rows = 8;
   const bool pixel_pairs = row_words && out_c == 8 && kernel_h <= max_pair_rows;
-  __m512i row_weights16[max_pair_rows];
+  __m512i row_weights16[max_pair_rows], start16{}, flip16{}, low16{}, high16{}, zero_point16{};
+  requantize16_constants stage16{};
+  if (pixel_pairs) {
+    start16 = both_halves(_mm256_load_si256(reinterpret_cast<const __m256i*>(start)));
+    flip16 = _mm512_set1_epi8(static_cast<char>(0x80));
+    low16 = both_halves(low);
+    high16 = both_halves(high);
+    zero_point16 = both_halves(out_zero_point);
+    stage16 = make_requantize16(stage[0]);
+  }
   for (std::size_t y = 0; y < kernel_h && pixel_pairs; ++y)
     row_weights16[y] = both_halves(_mm256_loadu2_m128i(
         reinterpret_cast<const __m128i*>(row_table + 16 * kernel_h + 16 * y), reinterpret_cast<const __m128i*>(row_table + 16 * y)));
@@ -440,10 +449,6 @@ inline bool conv2d_vnni(const conv2d_layer& l, const std::int8_t* input, std::in
 #if EDGELOOP_QUANT_HOST_VNNI512
         if (pixel_pairs) {
           // Two pixels per 512-bit register (8 channels each), requantized together.
-          const __m512i start16 = both_halves(start8(0)), flip16 = both_halves(flip);
-          const __m512i low16 = both_halves(low), high16 = both_halves(high);
-          const __m512i zero_point16 = both_halves(out_zero_point);
-          const requantize16_constants stage16 = make_requantize16(stage[0]);
           for (; ox + 2 <= ox_hi && first + step + last_word <= input_end; ox += 2, output += 16, first += 2 * step) {
             __m512i acc = start16;
             for (std::size_t y = 0; y < kernel_h; ++y) {
