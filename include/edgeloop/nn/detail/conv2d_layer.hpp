@@ -7,12 +7,16 @@
 /// No im2col and no buffers that grow with the image; accumulators are vectors over the
 /// filters (or channels) held in registers (detail/vector_lanes.hpp):
 ///  - forward: output pixels whose window lies inside the input (the interior) run in
-///    blocks of up to 8, the (kw, c) taps of one kernel row being contiguous in the input;
-///    border pixels skip the taps outside;
-///  - weight gradient: per kernel row, blocks of 8 taps accumulate over all pixels;
+///    blocks, the (kw, c) taps of one kernel row being contiguous in the input; border
+///    pixels skip the taps outside;
+///  - weight gradient: per kernel row, blocks of taps accumulate over all pixels;
 ///  - input gradient: per kernel tap, its C x F weights are transposed into a small
 ///    stack block (at most 1,024 scalars) and every output pixel adds W^T gy to the input
-///    pixel the tap reads.
+///    pixel the tap reads, blocks of output pixels at a time.
+/// Block sizes: as many accumulators as the target's vector registers hold
+/// (register_file: with AVX-512 a whole 11- or 26-pixel row of 16 or 32 filters), spread
+/// evenly so that no tail of single pixels remains; where no vector unit is known
+/// (Cortex-M) fixed blocks of up to 8 pixels or taps, one pixel for the input gradient.
 /// Multiply-accumulates per sample: macs = OH*OW*F*KH*KW*C forward, about twice backward.
 
 #include <cstddef>
