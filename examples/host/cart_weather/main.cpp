@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "edgeloop/host/command_line.hpp"
 #include "edgeloop/host/csv_reader.hpp"
 #include "edgeloop/tree/cart.hpp"
 #include "edgeloop/tree/flat_tree.hpp"
@@ -28,22 +29,6 @@ constexpr std::size_t max_samples = 16384;    // the training part has 12,711 ro
 using tree_type = cart<float, features, classes, max_nodes, max_samples>;
 using flat_type = flat_tree<float, features, 511>;
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr,
-               "cart_weather: %s\nusage: cart_weather FILE [--criterion gini|entropy] [--depth N] "
-               "[--min-leaf N] [--json]\n",
-               message.c_str());
-  std::exit(2);
-}
-
-unsigned long number_after(int& i, int argc, char** argv) {
-  if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
-  char* end = nullptr;
-  const unsigned long v = std::strtoul(argv[++i], &end, 10);
-  if (*end != '\0' || v == 0 || v > 65535) usage_error(std::string("bad value '") + argv[i] + "'");
-  return v;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -52,29 +37,31 @@ int main(int argc, char** argv) {
   tree_type::params p;
   p.max_depth = 8;
   p.min_samples_leaf = 5;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
+  host::command_line cl("cart_weather",
+                        "usage: cart_weather FILE [--criterion gini|entropy] [--depth N] [--min-leaf N] [--json]",
+                        argc, argv);
+  while (cl.next()) {
+    const std::string a = cl.argument();
     if (a == "--json") {
       json = true;
     } else if (a == "--depth") {
-      p.max_depth = static_cast<std::uint16_t>(number_after(i, argc, argv));
+      p.max_depth = static_cast<std::uint16_t>(cl.unsigned_value(1, 65535));
     } else if (a == "--min-leaf") {
-      p.min_samples_leaf = static_cast<std::uint32_t>(number_after(i, argc, argv));
+      p.min_samples_leaf = static_cast<std::uint32_t>(cl.unsigned_value(1, 65535));
     } else if (a == "--criterion") {
-      if (i + 1 >= argc) usage_error("--criterion needs a value");
-      const std::string c = argv[++i];
+      const std::string c = cl.value();
       if (c == "gini") p.criterion = cart_criterion::gini;
       else if (c == "entropy") p.criterion = cart_criterion::entropy;
-      else usage_error("unknown criterion '" + c + "'");
-    } else if (a.size() > 1 && a[0] == '-') {
-      usage_error("unknown option '" + a + "'");
+      else cl.fail("unknown criterion '" + c + "'");
+    } else if (cl.is_option()) {
+      cl.fail("unknown option '" + a + "'");
     } else if (path.empty()) {
       path = a;
     } else {
-      usage_error("more than one data file");
+      cl.fail("more than one data file");
     }
   }
-  if (path.empty()) usage_error("no data file given (weather.csv)");
+  if (path.empty()) cl.fail("no data file given (weather.csv)");
 
   host::dataset data;
   try {
