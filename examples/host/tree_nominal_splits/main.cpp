@@ -16,6 +16,7 @@
 //
 // Usage: tree_nominal_splits [--samples N] [--seeds N] [--data elecNormNew.arff] [--json]
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -29,6 +30,7 @@
 #include "edgeloop/eval/streams/agrawal.hpp"
 #include "edgeloop/eval/streams/random_tree.hpp"
 #include "edgeloop/host/arff_reader.hpp"
+#include "edgeloop/host/command_line.hpp"
 #include "edgeloop/tree/hoeffding_adaptive_tree.hpp"
 #include "edgeloop/tree/hoeffding_tree.hpp"
 
@@ -113,22 +115,6 @@ auto source(const typename Stream::params& p) {
   return [s] { return s->next(); };
 }
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr,
-               "tree_nominal_splits: %s\nusage: tree_nominal_splits [--samples N] [--seeds N] "
-               "[--data elecNormNew.arff] [--json]\n",
-               message.c_str());
-  std::exit(2);
-}
-
-unsigned long number_after(int& i, int argc, char** argv) {
-  if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
-  char* end = nullptr;
-  const unsigned long v = std::strtoul(argv[++i], &end, 10);
-  if (*end != '\0' || v == 0) usage_error(std::string("bad value '") + argv[i] + "'");
-  return v;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -136,15 +122,16 @@ int main(int argc, char** argv) {
   std::uint64_t seeds = 3;
   std::string data;
   bool json = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
+  host::command_line cl("tree_nominal_splits",
+                        "usage: tree_nominal_splits [--samples N] [--seeds N] [--data elecNormNew.arff] [--json]",
+                        argc, argv);
+  while (cl.next()) {
+    const std::string a = cl.argument();
     if (a == "--json") json = true;
-    else if (a == "--samples") samples = number_after(i, argc, argv);
-    else if (a == "--seeds") seeds = number_after(i, argc, argv);
-    else if (a == "--data") {
-      if (i + 1 >= argc) usage_error("--data needs a path");
-      data = argv[++i];
-    } else usage_error("unknown option '" + a + "'");
+    else if (a == "--samples") samples = static_cast<std::size_t>(cl.unsigned_value(1, SIZE_MAX));
+    else if (a == "--seeds") seeds = cl.unsigned_value(1, UINT64_MAX);
+    else if (a == "--data") data = cl.value();
+    else cl.fail("unknown option '" + a + "'");
   }
 
   std::vector<outcome> results;
