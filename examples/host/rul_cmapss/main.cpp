@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "edgeloop/core/rng.hpp"
+#include "edgeloop/host/command_line.hpp"
 #include "edgeloop/host/timer.hpp"
 #include "edgeloop/tree/hoeffding_tree_regressor.hpp"
 
@@ -55,58 +56,41 @@ const char* const usage_text =
     "                      [--leaf mean|linear|adaptive] [--json]\n"
     "DIR: the C-MAPSS directory with train_FD001.txt, test_FD001.txt, RUL_FD001.txt\n";
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr, "rul_cmapss: %s\n%s", message.c_str(), usage_text);
-  std::exit(2);
-}
-
-unsigned long number_after(int& i, int argc, char** argv) {
-  if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
-  char* end = nullptr;
-  const unsigned long v = std::strtoul(argv[++i], &end, 10);
-  if (*end != '\0' || argv[i][0] == '-' || argv[i][0] == '\0') usage_error(std::string("bad value '") + argv[i] + "'");
-  return v;
-}
-
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
+  host::command_line cl("rul_cmapss", usage_text, argc, argv);
+  while (cl.next()) {
+    const std::string a = cl.argument();
     if (a == "--help" || a == "-h") {
-      std::printf("%s", usage_text);
-      std::exit(0);
+      cl.show_usage();
     } else if (a == "--json") {
       o.json = true;
     } else if (a == "--passes") {
-      o.passes = static_cast<unsigned>(number_after(i, argc, argv));
-      if (o.passes == 0 || o.passes > 1000) usage_error("--passes must be 1..1000");
+      o.passes = static_cast<unsigned>(cl.unsigned_value(1, 1000));
     } else if (a == "--seed") {
-      o.seed = number_after(i, argc, argv);
+      o.seed = cl.unsigned_value(0, UINT64_MAX);
     } else if (a == "--grace") {
-      o.grace = static_cast<std::uint32_t>(number_after(i, argc, argv));
-      if (o.grace == 0) usage_error("--grace must be at least 1");
+      o.grace = static_cast<std::uint32_t>(cl.unsigned_value(1, UINT32_MAX));
     } else if (a == "--order") {
-      if (i + 1 >= argc) usage_error("--order needs a value");
-      const std::string v = argv[++i];
+      const std::string v = cl.value();
       if (v == "shuffled") o.shuffled = true;
       else if (v == "file") o.shuffled = false;
-      else usage_error("--order must be shuffled or file");
+      else cl.fail("--order must be shuffled or file");
     } else if (a == "--leaf") {
-      if (i + 1 >= argc) usage_error("--leaf needs a value");
-      const std::string v = argv[++i];
+      const std::string v = cl.value();
       if (v == "mean") o.leaf = regression_leaf::mean;
       else if (v == "linear") o.leaf = regression_leaf::linear;
       else if (v == "adaptive") o.leaf = regression_leaf::adaptive;
-      else usage_error("--leaf must be mean, linear or adaptive");
+      else cl.fail("--leaf must be mean, linear or adaptive");
     } else if (!a.empty() && a[0] == '-') {
-      usage_error("unknown option '" + a + "'");
+      cl.fail("unknown option '" + a + "'");
     } else if (o.dir.empty()) {
       o.dir = a;
     } else {
-      usage_error("more than one data directory");
+      cl.fail("more than one data directory");
     }
   }
-  if (o.dir.empty()) usage_error("the C-MAPSS data directory is required");
+  if (o.dir.empty()) cl.fail("the C-MAPSS data directory is required");
   return o;
 }
 
