@@ -17,14 +17,17 @@
 //                          [--data FILE]... [--rate HZ] [--baseline S] [--json]
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "edgeloop/edgeloop.hpp"
+#include "edgeloop/host/command_line.hpp"
 #include "edgeloop/host/timer.hpp"
 
 using namespace edgeloop;
@@ -46,37 +49,25 @@ struct options {
   bool json = false;
 };
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr, "vibration_monitor: %s\nusage: vibration_monitor [--seconds S] [--fault-at S] "
-                       "[--seed N] [--data FILE]... [--rate HZ] [--baseline S] [--json]\n",
-               message.c_str());
-  std::exit(2);
-}
-
-double number_after(int& i, int argc, char** argv) {
-  if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
-  char* end = nullptr;
-  const double v = std::strtod(argv[++i], &end);
-  if (*end != '\0' || !std::isfinite(v) || v < 0) usage_error(std::string("bad value '") + argv[i] + "'");
-  return v;
-}
-
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
+  host::command_line cl("vibration_monitor",
+                        "usage: vibration_monitor [--seconds S] [--fault-at S] [--seed N] [--data FILE]... "
+                        "[--rate HZ] [--baseline S] [--json]",
+                        argc, argv);
+  constexpr double unbounded = std::numeric_limits<double>::max();
+  while (cl.next()) {
+    const std::string a = cl.argument();
     if (a == "--json") o.json = true;
-    else if (a == "--seconds") o.seconds = number_after(i, argc, argv);
-    else if (a == "--fault-at") o.fault_at = number_after(i, argc, argv);
-    else if (a == "--rate") o.rate = number_after(i, argc, argv);
-    else if (a == "--baseline") o.baseline = number_after(i, argc, argv);
-    else if (a == "--seed") o.seed = static_cast<std::uint64_t>(number_after(i, argc, argv));
-    else if (a == "--data") {
-      if (i + 1 >= argc) usage_error("--data needs a file");
-      o.files.emplace_back(argv[++i]);
-    } else usage_error("unknown argument '" + a + "'");
+    else if (a == "--seconds") o.seconds = cl.number_value(0, unbounded);
+    else if (a == "--fault-at") o.fault_at = cl.number_value(0, unbounded);
+    else if (a == "--rate") o.rate = cl.number_value(0, unbounded);
+    else if (a == "--baseline") o.baseline = cl.number_value(0, unbounded);
+    else if (a == "--seed") o.seed = cl.unsigned_value(0, UINT64_MAX);
+    else if (a == "--data") o.files.push_back(cl.value());
+    else cl.fail("unknown argument '" + a + "'");
   }
-  if (o.rate < 1000) usage_error("--rate must be at least 1000 Hz");
+  if (o.rate < 1000) cl.fail("--rate must be at least 1000 Hz");
   return o;
 }
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -78,12 +79,15 @@ class command_line {
   double number_value(double minimum, double maximum) { return number_from(value(), minimum, maximum); }
 
   /// `text` (e.g. one item of a comma-separated value) as an unsigned integer of the
-  /// current option.
+  /// current option. A maximum of UINT64_MAX (DBL_MAX for numbers) means "no upper bound".
   std::uint64_t unsigned_from(const std::string& text, std::uint64_t minimum, std::uint64_t maximum) const {
     const auto v = parse_unsigned(text, minimum, maximum);
-    if (!v)
-      fail("bad value '" + text + "' for " + current_ + " (an integer in " + std::to_string(minimum) + ".." +
-           std::to_string(maximum) + ")");
+    if (!v) {
+      const std::string range = maximum == std::numeric_limits<std::uint64_t>::max()
+                                    ? ">= " + std::to_string(minimum)
+                                    : "in " + std::to_string(minimum) + ".." + std::to_string(maximum);
+      fail("bad value '" + text + "' for " + current_ + " (an integer " + range + ")");
+    }
     return *v;
   }
 
@@ -92,8 +96,11 @@ class command_line {
     const auto v = parse_number(text, minimum, maximum);
     if (!v) {
       char range[64];
-      std::snprintf(range, sizeof range, "%g..%g", minimum, maximum);
-      fail("bad value '" + text + "' for " + current_ + " (a number in " + range + ")");
+      if (maximum == std::numeric_limits<double>::max())
+        std::snprintf(range, sizeof range, ">= %g", minimum);
+      else
+        std::snprintf(range, sizeof range, "in %g..%g", minimum, maximum);
+      fail("bad value '" + text + "' for " + current_ + " (a number " + range + ")");
     }
     return *v;
   }
