@@ -10,11 +10,13 @@
 // Usage: int8_adaptation_train [--out FILE] [--windows N] [--epochs N] [--json]
 // Without --out the header goes to standard output.
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "edgeloop/host/command_line.hpp"
 #include "edgeloop/nn/adam.hpp"
 #include "edgeloop/nn/learner.hpp"
 #include "edgeloop/quant/calibration.hpp"
@@ -32,27 +34,19 @@ struct options {
   bool json = false;
 };
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr, "int8_adaptation_train: %s\nusage: int8_adaptation_train [--out FILE] [--windows N] [--epochs N] [--json]\n",
-               message.c_str());
-  std::exit(2);
-}
-
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage_error(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--out") o.out = value();
-    else if (a == "--windows") o.windows = std::strtoul(value().c_str(), nullptr, 10);
-    else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
+  edgeloop::host::command_line cl("int8_adaptation_train",
+                                  "usage: int8_adaptation_train [--out FILE] [--windows N] [--epochs N] [--json]",
+                                  argc, argv);
+  while (cl.next()) {
+    const std::string a = cl.argument();
+    if (a == "--out") o.out = cl.value();
+    else if (a == "--windows") o.windows = static_cast<std::size_t>(cl.unsigned_value(1, SIZE_MAX));
+    else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(cl.unsigned_value(1, UINT32_MAX));
     else if (a == "--json") o.json = true;
-    else usage_error("unknown argument '" + a + "'");
+    else cl.fail("unknown argument '" + a + "'");
   }
-  if (o.windows == 0 || o.epochs == 0) usage_error("--windows and --epochs must be at least 1");
   return o;
 }
 
