@@ -27,16 +27,20 @@
 // (training), seconds_per_epoch, inference_bytes, training_bytes, ...
 
 #include <array>
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "edgeloop/host/command_line.hpp"
 #include "edgeloop/host/epoch_printer.hpp"
 #include "edgeloop/host/timer.hpp"
 #include "edgeloop/nn/distillation.hpp"
@@ -44,6 +48,7 @@
 #include "edgeloop/nn/pruned_learner.hpp"
 #include "fashion_mnist_data.hpp"
 
+namespace host = edgeloop::host;
 namespace nn = edgeloop::nn;
 
 namespace {
@@ -85,83 +90,75 @@ struct options {
   nn::pruning_scope prune_scope = nn::pruning_scope::per_layer;
 };
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr,
-               "fashion_mnist: %s\nusage: fashion_mnist [--model mlp|cnn|distill] [--epochs N] [--student-epochs N] [--lr-decay-epochs K] [--lr-decay G] [--data DIR] [--seed N] [--test-every-epoch] [--prune S1,S2,...] [--prune-epochs N] [--prune-scope layer|global] [--student-hidden 32|128] [--seeds S1,S2,...] [--validation-fraction F] [--temperature T] [--alpha A] [--patience N] [--weight-decay W] [--json]\n",
-               message.c_str());
-  std::exit(2);
-}
-
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage_error(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--model") o.model = value();
-    else if (a == "--data") o.data = value();
-    else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
-    else if (a == "--student-epochs") o.student_epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
-    else if (a == "--lr-decay-epochs") o.lr_decay_epochs = std::strtol(value().c_str(), nullptr, 10);
-    else if (a == "--lr-decay") o.lr_decay = std::strtof(value().c_str(), nullptr);
-    else if (a == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
+  host::command_line cl("fashion_mnist",
+                        "usage: fashion_mnist [--model mlp|cnn|distill] [--epochs N] [--student-epochs N] [--lr-decay-epochs K] [--lr-decay G] [--data DIR] [--seed N] [--test-every-epoch] [--prune S1,S2,...] [--prune-epochs N] [--prune-scope layer|global] [--student-hidden 32|128] [--seeds S1,S2,...] [--validation-fraction F] [--temperature T] [--alpha A] [--patience N] [--weight-decay W] [--json]",
+                        argc, argv);
+  constexpr double unbounded = std::numeric_limits<double>::max();
+  while (cl.next()) {
+    const std::string a = cl.argument();
+    if (a == "--model") o.model = cl.value();
+    else if (a == "--data") o.data = cl.value();
+    else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(cl.unsigned_value(0, UINT32_MAX));
+    else if (a == "--student-epochs") o.student_epochs = static_cast<std::uint32_t>(cl.unsigned_value(0, UINT32_MAX));
+    else if (a == "--lr-decay-epochs") o.lr_decay_epochs = static_cast<long>(cl.unsigned_value(0, LONG_MAX));
+    else if (a == "--lr-decay") o.lr_decay = static_cast<float>(cl.number_value(0, 1));
+    else if (a == "--seed") o.seed = cl.unsigned_value(0, UINT64_MAX);
     else if (a == "--json") o.json = true;
     else if (a == "--test-every-epoch") o.test_every_epoch = true;
     else if (a == "--seeds") {
-      std::stringstream list(value());
-      for (std::string item; std::getline(list, item, ',');) o.seeds.push_back(std::strtoull(item.c_str(), nullptr, 10));
-    } else if (a == "--student-hidden") o.student_hidden = std::strtoul(value().c_str(), nullptr, 10);
+      std::stringstream list(cl.value());
+      for (std::string item; std::getline(list, item, ',');) o.seeds.push_back(cl.unsigned_from(item, 0, UINT64_MAX));
+    } else if (a == "--student-hidden") o.student_hidden = static_cast<std::size_t>(cl.unsigned_value(32, 128));
     else if (a == "--validation-fraction") {
-      o.validation_fraction = std::strtof(value().c_str(), nullptr);
+      o.validation_fraction = static_cast<float>(cl.number_value(0, 0.5));
       o.validation_given = true;
-    } else if (a == "--patience") o.patience = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
+    } else if (a == "--patience") o.patience = static_cast<std::uint32_t>(cl.unsigned_value(0, UINT32_MAX));
     else if (a == "--weight-decay") {
-      o.weight_decay = std::strtof(value().c_str(), nullptr);
+      o.weight_decay = static_cast<float>(cl.number_value(0, 1));
       o.weight_decay_given = true;
     }
-    else if (a == "--temperature") o.temperature = std::strtof(value().c_str(), nullptr);
-    else if (a == "--alpha") o.alpha = std::strtof(value().c_str(), nullptr);
+    else if (a == "--temperature") o.temperature = static_cast<float>(cl.number_value(0, unbounded));
+    else if (a == "--alpha") o.alpha = static_cast<float>(cl.number_value(0, 1));
     else if (a == "--prune") {
-      std::stringstream list(value());
+      std::stringstream list(cl.value());
       for (std::string item; std::getline(list, item, ',');) {
-        char* end = nullptr;
-        const float v = std::strtof(item.c_str(), &end);
-        if (end == item.c_str() || *end != '\0' || !(v >= 0.0f && v < 1.0f))
-          usage_error("--prune takes sparsities in [0, 1), e.g. 0,0.5,0.75,0.9 (0: dense, fine-tuned the same epochs)");
-        o.prune.push_back(v);
+        const auto v = host::parse_number(item, 0, 1);
+        if (!v || *v >= 1)
+          cl.fail("--prune takes sparsities in [0, 1), e.g. 0,0.5,0.75,0.9 (0: dense, fine-tuned the same epochs)");
+        o.prune.push_back(static_cast<float>(*v));
       }
-    } else if (a == "--prune-epochs") o.prune_epochs = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
+    } else if (a == "--prune-epochs") o.prune_epochs = static_cast<std::uint32_t>(cl.unsigned_value(0, UINT32_MAX));
     else if (a == "--prune-scope") {
-      const std::string v = value();
+      const std::string v = cl.value();
       if (v == "layer") o.prune_scope = nn::pruning_scope::per_layer;
       else if (v == "global") o.prune_scope = nn::pruning_scope::global;
-      else usage_error("--prune-scope is layer or global");
+      else cl.fail("--prune-scope is layer or global");
     }
-    else usage_error("unknown argument '" + a + "'");
+    else cl.fail("unknown argument '" + a + "'");
   }
   if (o.model != "mlp" && o.model != "cnn" && o.model != "cnn-plain" && o.model != "cnn-small" &&
       o.model != "distill")
-    usage_error("unknown model '" + o.model + "' (available: mlp, cnn, distill)");
+    cl.fail("unknown model '" + o.model + "' (available: mlp, cnn, distill)");
   // Defaults: 15 epochs, learning rate halved every 5; the mlp adds weight decay 1e-4 (chosen
   // on a validation split, README).
   if (o.epochs == 0) o.epochs = 15;  // distill: the teacher's epochs
   if (o.lr_decay_epochs < 0) o.lr_decay_epochs = 5;
   if (!o.weight_decay_given) o.weight_decay = o.model == "mlp" ? 1e-4f : 0.0f;
-  if (!(o.lr_decay > 0.0f && o.lr_decay <= 1.0f)) usage_error("--lr-decay must be in (0, 1]");
-  if (!o.prune.empty() && o.model == "distill") usage_error("--prune applies to mlp and the cnns");
-  if (o.prune_epochs < 2) usage_error("--prune-epochs must be at least 2");
+  if (!(o.lr_decay > 0.0f && o.lr_decay <= 1.0f)) cl.fail("--lr-decay must be in (0, 1]");
+  if (!o.prune.empty() && o.model == "distill") cl.fail("--prune applies to mlp and the cnns");
+  if (o.prune_epochs < 2) cl.fail("--prune-epochs must be at least 2");
   if (o.seeds.empty()) o.seeds.push_back(o.seed);
-  if (o.student_hidden != 32 && o.student_hidden != 128) usage_error("--student-hidden is 32 or 128");
-  if (!(o.validation_fraction > 0.0f && o.validation_fraction < 0.5f)) usage_error("--validation-fraction must be in (0, 0.5)");
-  if (o.patience > 0 && !o.validation_given) usage_error("--patience needs --validation-fraction (early stopping on the validation loss)");
-  if (!(o.weight_decay >= 0.0f && o.weight_decay < 1.0f)) usage_error("--weight-decay must be in [0, 1)");
-  if (o.weight_decay > 0.0f && o.model == "distill") usage_error("--weight-decay applies to mlp and the cnns");
+  if (o.student_hidden != 32 && o.student_hidden != 128) cl.fail("--student-hidden is 32 or 128");
+  if (!(o.validation_fraction > 0.0f && o.validation_fraction < 0.5f)) cl.fail("--validation-fraction must be in (0, 0.5)");
+  if (o.patience > 0 && !o.validation_given) cl.fail("--patience needs --validation-fraction (early stopping on the validation loss)");
+  if (!(o.weight_decay >= 0.0f && o.weight_decay < 1.0f)) cl.fail("--weight-decay must be in [0, 1)");
+  if (o.weight_decay > 0.0f && o.model == "distill") cl.fail("--weight-decay applies to mlp and the cnns");
   bool t_ok = o.temperature == 0.0f, a_ok = o.alpha < 0.0f;
   for (const float t : distill_temperatures) t_ok |= t == o.temperature;
   for (const float a : distill_alphas) a_ok |= a == o.alpha;
-  if (!t_ok || !a_ok) usage_error("--temperature/--alpha: not in the compiled grid (T 1, 2, 4; alpha 0.5, 0.9)");
+  if (!t_ok || !a_ok) cl.fail("--temperature/--alpha: not in the compiled grid (T 1, 2, 4; alpha 0.5, 0.9)");
   return o;
 }
 

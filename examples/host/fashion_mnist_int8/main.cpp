@@ -56,12 +56,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "edgeloop/host/command_line.hpp"
 #include "edgeloop/host/timer.hpp"
 #include "edgeloop/nn/dense.hpp"
 #include "edgeloop/nn/fit.hpp"
@@ -76,6 +78,7 @@
 #include "../fashion_mnist/models.hpp"
 #include "../fashion_mnist/fashion_mnist_data.hpp"
 
+namespace host = edgeloop::host;
 namespace nn = edgeloop::nn;
 namespace q = edgeloop::quant;
 
@@ -113,73 +116,43 @@ constexpr const char* usage_text =
     "[--lr-decay-epochs K] [--calibration N] [--qat] [--qat-epochs N] [--qat-lr X] [--qat-lr-decay G] "
     "[--qat-freeze-after K] [--qat-validation F] [--no-control] [--layer-report] [--float-cache FILE] [--json]";
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr, "fashion_mnist_int8: %s\n%s\n", message.c_str(), usage_text);
-  std::exit(2);
-}
-
-/// Whole-string numbers only ("12x", "", "-1" for an unsigned: a usage error).
-std::uint64_t unsigned_value(const std::string& option, const std::string& v) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long r = v.empty() || v[0] == '-' ? 0 : std::strtoull(v.c_str(), &end, 10);
-  if (end == nullptr || *end != '\0' || errno != 0) usage_error(option + " needs a non-negative integer, not '" + v + "'");
-  return r;
-}
-std::uint32_t u32_value(const std::string& option, const std::string& v) {
-  const std::uint64_t r = unsigned_value(option, v);
-  if (r > UINT32_MAX) usage_error(option + " is too large: '" + v + "'");
-  return static_cast<std::uint32_t>(r);
-}
-float float_value(const std::string& option, const std::string& v) {
-  char* end = nullptr;
-  errno = 0;
-  const float r = v.empty() ? 0.0f : std::strtof(v.c_str(), &end);
-  if (end == nullptr || *end != '\0' || errno != 0 || !std::isfinite(r)) usage_error(option + " needs a number, not '" + v + "'");
-  return r;
-}
-
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage_error(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--model") o.model = value();
-    else if (a == "--data") o.data = value();
-    else if (a == "--epochs") o.epochs = u32_value(a, value());
-    else if (a == "--seed") o.seed = unsigned_value(a, value());
-    else if (a == "--lr") o.lr = float_value(a, value());
-    else if (a == "--calibration") o.calibration = static_cast<std::size_t>(unsigned_value(a, value()));
-    else if (a == "--lr-decay-epochs") o.lr_decay_epochs = static_cast<long>(u32_value(a, value()));
+  host::command_line cl("fashion_mnist_int8", usage_text, argc, argv);
+  constexpr double float_max = std::numeric_limits<float>::max();  // larger would become inf
+  while (cl.next()) {
+    const std::string a = cl.argument();
+    if (a == "--model") o.model = cl.value();
+    else if (a == "--data") o.data = cl.value();
+    else if (a == "--epochs") o.epochs = static_cast<std::uint32_t>(cl.unsigned_value(0, UINT32_MAX));
+    else if (a == "--seed") o.seed = cl.unsigned_value(0, UINT64_MAX);
+    else if (a == "--lr") o.lr = static_cast<float>(cl.number_value(-float_max, float_max));
+    else if (a == "--calibration") o.calibration = static_cast<std::size_t>(cl.unsigned_value(0, SIZE_MAX));
+    else if (a == "--lr-decay-epochs") o.lr_decay_epochs = static_cast<long>(cl.unsigned_value(0, UINT32_MAX));
     else if (a == "--qat") o.qat = true;
-    else if (a == "--qat-epochs") o.qat_epochs = u32_value(a, value());
-    else if (a == "--qat-lr") o.qat_lr = float_value(a, value());
-    else if (a == "--qat-lr-decay") o.qat_lr_decay = float_value(a, value());
-    else if (a == "--qat-freeze-after") o.qat_freeze_after = u32_value(a, value());
-    else if (a == "--qat-validation") o.qat_validation = float_value(a, value());
+    else if (a == "--qat-epochs") o.qat_epochs = static_cast<std::uint32_t>(cl.unsigned_value(0, UINT32_MAX));
+    else if (a == "--qat-lr") o.qat_lr = static_cast<float>(cl.number_value(-float_max, float_max));
+    else if (a == "--qat-lr-decay") o.qat_lr_decay = static_cast<float>(cl.number_value(-float_max, float_max));
+    else if (a == "--qat-freeze-after") o.qat_freeze_after = static_cast<std::uint32_t>(cl.unsigned_value(0, UINT32_MAX));
+    else if (a == "--qat-validation") o.qat_validation = static_cast<float>(cl.number_value(-float_max, float_max));
     else if (a == "--no-control") o.qat_control = false;
     else if (a == "--layer-report") o.layer_report = true;
-    else if (a == "--float-cache") o.float_cache = value();
+    else if (a == "--float-cache") o.float_cache = cl.value();
     else if (a == "--json") o.json = true;
-    else if (a == "--help" || a == "-h") {
-      std::printf("%s\n", usage_text);
-      std::exit(0);
-    } else usage_error("unknown argument '" + a + "'");
+    else if (a == "--help" || a == "-h") cl.show_usage();
+    else cl.fail("unknown argument '" + a + "'");
   }
   if (o.model != "mlp" && o.model != "cnn" && o.model != "cnn-plain")
-    usage_error("unknown model '" + o.model + "' (available: mlp, cnn, cnn-plain)");
+    cl.fail("unknown model '" + o.model + "' (available: mlp, cnn, cnn-plain)");
   if (o.lr_decay_epochs < 0) o.lr_decay_epochs = o.model == "mlp" ? 0 : 5;
-  if (o.qat_epochs == 0) usage_error("--qat-epochs must be at least 1");
-  if (!(o.qat_lr > 0.0f)) usage_error("--qat-lr must be > 0");
-  if (!(o.qat_lr_decay > 0.0f && o.qat_lr_decay <= 1.0f)) usage_error("--qat-lr-decay must be in (0, 1]");
-  if (o.qat_freeze_after == 0) usage_error("--qat-freeze-after must be at least 1 (the ranges need one epoch)");
-  if (!(o.qat_validation >= 0.0f && o.qat_validation <= 0.5f)) usage_error("--qat-validation must be in [0, 0.5]");
-  if (o.epochs == 0) usage_error("--epochs must be at least 1");
-  if (!(o.lr > 0.0f)) usage_error("--lr must be > 0");
-  if (o.calibration == 0) usage_error("--calibration must be at least 1");
+  if (o.qat_epochs == 0) cl.fail("--qat-epochs must be at least 1");
+  if (!(o.qat_lr > 0.0f)) cl.fail("--qat-lr must be > 0");
+  if (!(o.qat_lr_decay > 0.0f && o.qat_lr_decay <= 1.0f)) cl.fail("--qat-lr-decay must be in (0, 1]");
+  if (o.qat_freeze_after == 0) cl.fail("--qat-freeze-after must be at least 1 (the ranges need one epoch)");
+  if (!(o.qat_validation >= 0.0f && o.qat_validation <= 0.5f)) cl.fail("--qat-validation must be in [0, 0.5]");
+  if (o.epochs == 0) cl.fail("--epochs must be at least 1");
+  if (!(o.lr > 0.0f)) cl.fail("--lr must be > 0");
+  if (o.calibration == 0) cl.fail("--calibration must be at least 1");
   return o;
 }
 
