@@ -3,9 +3,8 @@
 // does not fit (detail::max_pair_table) and the plain gathered path runs; both must equal
 // the oracle. Host only: the buffers are too big for the Cortex-M0 test image.
 #include <cstdint>
-#include <vector>
 
-#include "edgeloop/quant/conv2d.hpp"
+#include "conv_case_host.hpp"
 #include "quant_oracle.hpp"
 #include "support/test.hpp"
 
@@ -25,25 +24,10 @@ TEST_CASE("conv2d with many output channels and a gathered receptive field equal
     g.w = 5 + r.uniform_int(6);
     g.sh = 1 + r.uniform_int(2);
     g.sw = 1 + r.uniform_int(2);
-    const std::size_t depth = g.kh * g.kw * g.c;
-    std::vector<std::int8_t> x(g.h * g.w * g.c), w(g.out_c * depth), packed(w.size()), y(g.h * g.w * g.out_c),
-        expected(y.size());
-    std::vector<std::int32_t> bias(g.out_c);
-    std::vector<q::quantized_multiplier> m(g.out_c);
-    oracle::fill(r, x.data(), x.size());
-    oracle::fill_weights(r, w.data(), w.size());
-    for (std::size_t o = 0; o < g.out_c; ++o) {
-      bias[o] = oracle::random_int(r, -30000, 30000);
-      m[o] = oracle::random_multiplier(r, -17.0, 0.5);
-    }
-    const std::int32_t zx = oracle::random_int(r, -128, 127);
-    const q::output_stage s = oracle::random_output_stage(r);
-    q::pack_weights(w.data(), g.out_c, depth, packed.data());
-    const q::conv2d_layer layer{g.h, g.w, g.c, g.out_c, g.kh, g.kw, g.sh, g.sw,
-                                g.same ? q::padding::same : q::padding::valid, packed.data(), bias.data(), m.data(), zx, s};
-    oracle::conv(g, false, x.data(), w.data(), bias.data(), zx, m.data(), s, expected.data());
-    q::conv2d<q::portable_path>(layer, x.data(), y.data());
-    if (!oracle::same(y.data(), expected.data(), layer.out_h() * layer.out_w() * g.out_c)) ++mismatches;
+    edgeloop::test::conv_case_draws d;
+    d.fill_weights = oracle::fill_weights;
+    d.multiplier = [](edgeloop::rng& rr) { return oracle::random_multiplier(rr, -17.0, 0.5); };
+    if (!edgeloop::test::conv2d_matches_oracle(r, g, d)) ++mismatches;
   }
   CHECK(mismatches == 0);
 }

@@ -19,6 +19,7 @@
 #include "edgeloop/quant/conv2d.hpp"
 #include "edgeloop/quant/detail/int8_vnni.hpp"
 #include "edgeloop/quant/pooling.hpp"
+#include "conv_case_host.hpp"
 #include "quant_oracle.hpp"
 #include "support/test.hpp"
 
@@ -61,30 +62,13 @@ TEST_CASE("conv2d host paths equal the oracle on wide random shapes", "[quant][c
     g.out_c = random_in(r, 1, 40);
     g.sh = random_in(r, 1, 2);
     g.sw = random_in(r, 1, 2);
-    const std::size_t depth = g.kh * g.kw * g.c;
-    std::vector<std::int8_t> x(g.h * g.w * g.c), w(g.out_c * depth), packed(w.size()), y(g.h * g.w * g.out_c),
-        expected(y.size());
-    std::vector<std::int32_t> bias(g.out_c);
-    std::vector<q::quantized_multiplier> m(g.out_c);
-    oracle::fill(r, x.data(), x.size());
-    oracle::fill(r, w.data(), w.size());  // -128 included
-    for (std::size_t o = 0; o < g.out_c; ++o) {
-      bias[o] = oracle::random_int(r, -30000, 30000);
-      m[o] = any_multiplier(r);
-    }
-    const bool with_bias = r.uniform_int(4) != 0;
+    edgeloop::test::conv_case_draws d;
+    d.multiplier = any_multiplier;  // weights: oracle::fill, -128 included
+    d.with_bias = r.uniform_int(4) != 0;
     const bool after_relu = r.uniform_int(2) == 0;
     relu_inputs += after_relu ? 1 : 0;
-    const std::int32_t zx = after_relu ? -128 : oracle::random_int(r, -128, 127);
-    const q::output_stage s = oracle::random_output_stage(r);
-    q::pack_weights(w.data(), g.out_c, depth, packed.data());
-    const q::conv2d_layer layer{g.h, g.w, g.c, g.out_c, g.kh, g.kw, g.sh, g.sw,
-                                g.same ? q::padding::same : q::padding::valid, packed.data(),
-                                with_bias ? bias.data() : nullptr, m.data(), zx, s};
-    oracle::conv(g, false, x.data(), w.data(), with_bias ? bias.data() : nullptr, zx, m.data(), s, expected.data());
-    for (auto& v : y) v = 0x55;
-    q::conv2d<q::portable_path>(layer, x.data(), y.data());
-    if (!oracle::same(y.data(), expected.data(), layer.out_h() * layer.out_w() * g.out_c)) ++mismatches;
+    if (after_relu) d.input_zero_point = [](edgeloop::rng&) { return std::int32_t{-128}; };
+    if (!edgeloop::test::conv2d_matches_oracle(r, g, d)) ++mismatches;
   }
   CHECK(mismatches == 0);
   CHECK(relu_inputs > 40);
@@ -105,26 +89,10 @@ TEST_CASE("conv2d of 1-4 input channels into 8 equals the oracle (image first la
     g.out_c = 8;
     g.sh = random_in(r, 1, 2);
     g.sw = random_in(r, 1, 3);
-    const std::size_t depth = g.kh * g.kw * g.c;
-    std::vector<std::int8_t> x(g.h * g.w * g.c), w(g.out_c * depth), packed(w.size()), y(g.h * g.w * g.out_c),
-        expected(y.size());
-    std::vector<std::int32_t> bias(g.out_c);
-    std::vector<q::quantized_multiplier> m(g.out_c);
-    oracle::fill(r, x.data(), x.size());
-    oracle::fill(r, w.data(), w.size());
-    for (std::size_t o = 0; o < g.out_c; ++o) {
-      bias[o] = oracle::random_int(r, -30000, 30000);
-      m[o] = any_multiplier(r);
-    }
-    const std::int32_t zx = r.uniform_int(2) == 0 ? -128 : oracle::random_int(r, -128, 127);
-    const q::output_stage s = oracle::random_output_stage(r);
-    q::pack_weights(w.data(), g.out_c, depth, packed.data());
-    const q::conv2d_layer layer{g.h, g.w, g.c, g.out_c, g.kh, g.kw, g.sh, g.sw,
-                                g.same ? q::padding::same : q::padding::valid, packed.data(), bias.data(), m.data(), zx, s};
-    oracle::conv(g, false, x.data(), w.data(), bias.data(), zx, m.data(), s, expected.data());
-    for (auto& v : y) v = 0x55;
-    q::conv2d<q::portable_path>(layer, x.data(), y.data());
-    if (!oracle::same(y.data(), expected.data(), layer.out_h() * layer.out_w() * g.out_c)) ++mismatches;
+    edgeloop::test::conv_case_draws d;
+    d.multiplier = any_multiplier;
+    if (r.uniform_int(2) == 0) d.input_zero_point = [](edgeloop::rng&) { return std::int32_t{-128}; };
+    if (!edgeloop::test::conv2d_matches_oracle(r, g, d)) ++mismatches;
   }
   CHECK(mismatches == 0);
 }
